@@ -1,0 +1,12 @@
+export * from './error-codes.ts';
+export * from './keel-error.ts';
+export * from './error-body.ts';
+export * from './domain/tracking.ts';
+export * from './domain/search.ts';
+export * from './domain/registry.ts';
+export * from './domain/auth.ts';
+export type * from './ports/auth-store.ts';
+export type * from './ports/tracking-store.ts';
+export type * from './ports/registry-store.ts';
+export type * from './ports/keel-store.ts';
+export type * from './ports/artifact-store.ts';

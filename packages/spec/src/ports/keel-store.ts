@@ -1,0 +1,11 @@
+import type { AuthStore } from './auth-store.ts';
+import type { RegistryStore } from './registry-store.ts';
+import type { TrackingStore } from './tracking-store.ts';
+
+/** Everything Keel keeps in its database. One implementation, over SQLite and PostgreSQL. */
+export interface KeelStore extends AuthStore, TrackingStore, RegistryStore {
+  readonly dialect: 'sqlite' | 'postgres';
+  /** Cheap liveness probe of the database. */
+  ping(): Promise<void>;
+  close(): Promise<void>;
+}

@@ -1,0 +1,70 @@
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
+import path from 'node:path';
+import type { Readable } from 'node:stream';
+import { Transform } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { type ArtifactStore, KeelError } from '@keel/spec';
+
+/** Artifacts as files under one root directory. Writes go to a temporary file that is renamed into place. */
+export function createLocalArtifactStore(root: string): ArtifactStore {
+  const absoluteRoot = path.resolve(root);
+  const resolve = (key: string): string => {
+    const target = path.resolve(absoluteRoot, key);
+    if (target !== absoluteRoot && !target.startsWith(absoluteRoot + path.sep)) {
+      throw new KeelError('INVALID_PARAMETER_VALUE', `Artifact path '${key}' escapes its root`);
+    }
+    return target;
+  };
+  return {
+    async put(key, body, options = {}) {
+      const target = resolve(key);
+      await mkdir(path.dirname(target), { recursive: true });
+      const temporary = path.join(path.dirname(target), `.upload-${randomUUID()}`);
+      let size = 0;
+      const limit = options.maxBytes ?? Number.POSITIVE_INFINITY;
+      const counter = new Transform({
+        transform(chunk: Buffer, _encoding, callback) {
+          size += chunk.length;
+          if (size > limit) callback(new KeelError('PAYLOAD_TOO_LARGE', `Artifact is larger than the limit of ${limit} bytes`));
+          else callback(null, chunk);
+        },
+      });
+      try {
+        await pipeline(body, counter, createWriteStream(temporary, { flags: 'wx' }));
+        await rename(temporary, target);
+      } catch (error) {
+        await rm(temporary, { force: true });
+        throw error;
+      }
+      return { size };
+    },
+    async get(key) {
+      const target = resolve(key);
+      const info = await stat(target).catch(() => undefined);
+      if (info === undefined || !info.isFile()) return undefined;
+      return { body: createReadStream(target) as Readable, size: info.size };
+    },
+    async list(key) {
+      const target = resolve(key);
+      const entries = await readdir(target, { withFileTypes: true }).catch(() => []);
+      const visible = entries.filter((entry) => !entry.name.startsWith('.upload-')).sort((a, b) => a.name.localeCompare(b.name));
+      return Promise.all(
+        visible.map(async (entry) => ({
+          path: entry.name,
+          isDir: entry.isDirectory(),
+          fileSize: entry.isDirectory() ? undefined : (await stat(path.join(target, entry.name))).size,
+        })),
+      );
+    },
+    async delete(key) {
+      const target = resolve(key);
+      if (target === absoluteRoot) throw new KeelError('INVALID_PARAMETER_VALUE', 'Refusing to delete the artifact root');
+      const exists = await stat(target).catch(() => undefined);
+      if (exists === undefined) return false;
+      await rm(target, { recursive: true, force: true });
+      return true;
+    },
+  };
+}

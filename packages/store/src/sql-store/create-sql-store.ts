@@ -1,0 +1,33 @@
+import type { KeelStore } from '@keel/spec';
+import type { SqlDriver } from '../drivers/sql-driver.ts';
+import { runMigrations } from '../migrations/run-migrations.ts';
+import { createAuthQueries } from './auth-queries.ts';
+import { createExperimentQueries } from './experiment-queries.ts';
+import { createLogBatch } from './log-batch.ts';
+import { createLoggedModelQueries } from './logged-model-queries.ts';
+import { createMetricHistoryQueries } from './metric-history.ts';
+import { createModelVersionQueries } from './model-version-queries.ts';
+import { createRegisteredModelQueries } from './registered-model-queries.ts';
+import { createRunQueries } from './run-queries.ts';
+import { createRunSearch } from './run-search.ts';
+
+/** The one store: the same SQL over SQLite and PostgreSQL. Applies missing migrations first. */
+export async function createSqlStore(driver: SqlDriver): Promise<KeelStore> {
+  await runMigrations(driver);
+  return {
+    dialect: driver.dialect,
+    ...createAuthQueries(driver),
+    ...createExperimentQueries(driver),
+    ...createRunQueries(driver),
+    logBatch: createLogBatch(driver),
+    searchRuns: createRunSearch(driver),
+    ...createMetricHistoryQueries(driver),
+    ...createRegisteredModelQueries(driver),
+    ...createModelVersionQueries(driver),
+    ...createLoggedModelQueries(driver),
+    ping: async () => {
+      await driver.all('SELECT 1 AS ok');
+    },
+    close: () => driver.close(),
+  };
+}

@@ -1,0 +1,79 @@
+import type { DatasetInput, KeyValue, Metric, Run, RunInfo, RunStatus } from '@keel/spec';
+import type { SqlExecutor, SqlRow } from '../drivers/sql-driver.ts';
+import { placeholders } from './compile-comparison.ts';
+import { decodeMetricValue } from './metric-value.ts';
+
+export const runInfoColumns = 'r.pk, r.run_id, e.experiment_number, r.run_name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage';
+export const runFrom = 'runs r JOIN experiments e ON e.pk = r.experiment_pk';
+
+export function toRunInfo(row: SqlRow): RunInfo {
+  return {
+    runId: String(row.run_id),
+    experimentId: String(row.experiment_number),
+    runName: String(row.run_name),
+    userId: String(row.user_id),
+    status: String(row.status) as RunStatus,
+    startTime: Number(row.start_time),
+    endTime: row.end_time === null || row.end_time === undefined ? null : Number(row.end_time),
+    artifactUri: String(row.artifact_uri),
+    lifecycleStage: row.lifecycle_stage === 'deleted' ? 'deleted' : 'active',
+  };
+}
+
+function group<T>(rows: SqlRow[], map: (row: SqlRow) => T): Map<number, T[]> {
+  const grouped = new Map<number, T[]>();
+  for (const row of rows) {
+    const pk = Number(row.run_pk);
+    let list = grouped.get(pk);
+    if (list === undefined) {
+      list = [];
+      grouped.set(pk, list);
+    }
+    list.push(map(row));
+  }
+  return grouped;
+}
+
+const keyValue = (row: SqlRow): KeyValue => ({ key: String(row.key), value: String(row.value) });
+
+/** Whole runs (latest metrics, params, tags, inputs, outputs) for run rows selected with `runInfoColumns`, in their order. */
+export async function loadRuns(db: SqlExecutor, runRows: SqlRow[]): Promise<Run[]> {
+  if (runRows.length === 0) return [];
+  const pks = runRows.map((row) => Number(row.pk));
+  const inList = placeholders(pks.length);
+  const [metricRows, paramRows, tagRows, inputRows, linkRows] = await Promise.all([
+    db.all(`SELECT run_pk, key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_pk IN (${inList}) ORDER BY key`, pks),
+    db.all(`SELECT run_pk, key, value FROM run_params WHERE run_pk IN (${inList}) ORDER BY key`, pks),
+    db.all(`SELECT run_pk, key, value FROM run_tags WHERE run_pk IN (${inList}) ORDER BY key`, pks),
+    db.all(`SELECT run_pk, dataset_name, dataset_digest, source_type, source, dataset_schema, profile, tags_json FROM run_inputs WHERE run_pk IN (${inList}) ORDER BY dataset_name`, pks),
+    db.all(`SELECT run_pk, direction, model_id, step FROM run_model_links WHERE run_pk IN (${inList}) ORDER BY model_id`, pks),
+  ]);
+  const metrics = group(metricRows, (row): Metric => ({ key: String(row.key), value: decodeMetricValue(row.value, row.is_nan), timestamp: Number(row.timestamp), step: Number(row.step) }));
+  const params = group(paramRows, keyValue);
+  const tags = group(tagRows, keyValue);
+  const inputs = group(inputRows, (row): DatasetInput => ({
+    tags: JSON.parse(String(row.tags_json)) as KeyValue[],
+    dataset: {
+      name: String(row.dataset_name),
+      digest: String(row.dataset_digest),
+      sourceType: String(row.source_type),
+      source: String(row.source),
+      schema: row.dataset_schema === null ? undefined : String(row.dataset_schema),
+      profile: row.profile === null ? undefined : String(row.profile),
+    },
+  }));
+  const links = group(linkRows, (row) => ({ direction: String(row.direction), modelId: String(row.model_id), step: Number(row.step) }));
+  return runRows.map((row) => {
+    const pk = Number(row.pk);
+    const runLinks = links.get(pk) ?? [];
+    return {
+      info: toRunInfo(row),
+      data: { metrics: metrics.get(pk) ?? [], params: params.get(pk) ?? [], tags: tags.get(pk) ?? [] },
+      inputs: {
+        datasetInputs: inputs.get(pk) ?? [],
+        modelInputs: runLinks.filter((link) => link.direction === 'input').map((link) => ({ modelId: link.modelId })),
+      },
+      outputs: { modelOutputs: runLinks.filter((link) => link.direction === 'output').map((link) => ({ modelId: link.modelId, step: link.step })) },
+    };
+  });
+}

@@ -1,0 +1,83 @@
+import { type KeyValue, KeelError, type LogBatch, type Metric, type TrackingStore } from '@keel/spec';
+import type { SqlDriver, SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
+import { placeholders } from './compile-comparison.ts';
+import { encodeMetricValue } from './metric-value.ts';
+import { computeRollups, upsertRollups } from './metric-rollups.ts';
+import { requireActive, requireRun, upsertRunTags } from './run-queries.ts';
+
+const metricChunk = 500;
+const metricRow = '(?, ?, ?, ?, ?, ?)';
+const insertMetrics = (rows: number): string =>
+  `INSERT INTO metrics (run_pk, key, step, timestamp, value, is_nan) VALUES ${Array.from({ length: rows }, () => metricRow).join(', ')} ON CONFLICT DO NOTHING`;
+
+/** True when `a` is later than `b` in MLflow's sense: higher step, then later timestamp, then larger value. */
+function isLater(a: Metric, b: Metric): boolean {
+  if (a.step !== b.step) return a.step > b.step;
+  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
+  return a.value > b.value;
+}
+
+async function writeMetrics(tx: SqlExecutor, runPk: number, metrics: readonly Metric[]): Promise<void> {
+  for (let start = 0; start < metrics.length; start += metricChunk) {
+    const chunk = metrics.slice(start, start + metricChunk);
+    const params: SqlValue[] = new Array<SqlValue>(chunk.length * 6);
+    let index = 0;
+    for (const metric of chunk) {
+      const [value, isNan] = encodeMetricValue(metric.value);
+      params[index++] = runPk;
+      params[index++] = metric.key;
+      params[index++] = metric.step;
+      params[index++] = metric.timestamp;
+      params[index++] = value;
+      params[index++] = isNan;
+    }
+    await tx.run(insertMetrics(chunk.length), params);
+  }
+  const latest = new Map<string, Metric>();
+  for (const metric of metrics) {
+    const current = latest.get(metric.key);
+    if (current === undefined || isLater(metric, current)) latest.set(metric.key, metric);
+  }
+  const latestRows = [...latest.values()];
+  const params: SqlValue[] = [];
+  for (const metric of latestRows) params.push(runPk, metric.key, metric.step, metric.timestamp, ...encodeMetricValue(metric.value));
+  await tx.run(
+    `INSERT INTO latest_metrics (run_pk, key, step, timestamp, value, is_nan) VALUES ${latestRows.map(() => metricRow).join(', ')}
+     ON CONFLICT (run_pk, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
+     WHERE excluded.step > latest_metrics.step
+        OR (excluded.step = latest_metrics.step AND excluded.timestamp > latest_metrics.timestamp)
+        OR (excluded.step = latest_metrics.step AND excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)`,
+    params,
+  );
+  await upsertRollups(tx, runPk, computeRollups(metrics));
+}
+
+async function writeParams(tx: SqlExecutor, runPk: number, runId: string, params: readonly KeyValue[]): Promise<void> {
+  const values: SqlValue[] = [];
+  for (const param of params) values.push(runPk, param.key, param.value);
+  await tx.run(`INSERT INTO run_params (run_pk, key, value) VALUES ${params.map(() => '(?, ?, ?)').join(', ')} ON CONFLICT (run_pk, key) DO NOTHING`, values);
+  const stored = await tx.all(`SELECT key, value FROM run_params WHERE run_pk = ? AND key IN (${placeholders(params.length)})`, [runPk, ...params.map((param) => param.key)]);
+  const storedValues = new Map(stored.map((row) => [String(row.key), String(row.value)]));
+  for (const param of params) {
+    const existing = storedValues.get(param.key);
+    if (existing !== undefined && existing !== param.value) {
+      throw new KeelError(
+        'INVALID_PARAMETER_VALUE',
+        `Changing param values is not allowed. Param with key='${param.key}' was already logged with value='${existing}' for run ID='${runId}'. Attempted logging new value '${param.value}'.`,
+        { details: { key: param.key, old_value: existing, new_value: param.value } },
+      );
+    }
+  }
+}
+
+export function createLogBatch(db: SqlDriver): TrackingStore['logBatch'] {
+  return async (projectId: number, runId: string, batch: LogBatch) => {
+    await db.transaction(async (tx) => {
+      const run = await requireRun(tx, projectId, runId);
+      requireActive(run);
+      if (batch.params.length > 0) await writeParams(tx, run.pk, runId, batch.params);
+      if (batch.metrics.length > 0) await writeMetrics(tx, run.pk, batch.metrics);
+      if (batch.tags.length > 0) await upsertRunTags(tx, run.pk, batch.tags);
+    });
+  };
+}

@@ -1,0 +1,128 @@
+import { KeelError, type Metric, type TrackingStore } from '@keel/spec';
+import { first, type SqlDriver, type SqlExecutor, type SqlRow, type SqlValue } from '../drivers/sql-driver.ts';
+import { decodeMetricValue, encodeMetricValue } from './metric-value.ts';
+import { decodePageToken, encodePageToken } from './page-token.ts';
+import { bucketWidth, rollupLevels, topRollupLevel } from './metric-rollups.ts';
+import { requireRun } from './run-queries.ts';
+
+type MetricHistoryQueries = Pick<TrackingStore, 'getMetricHistory' | 'getDownsampledMetric'>;
+
+const toMetric = (key: string) => (row: SqlRow): Metric => ({ key, value: decodeMetricValue(row.value, row.is_nan), timestamp: Number(row.timestamp), step: Number(row.step) });
+
+function stepRange(startStep: number | undefined, endStep: number | undefined): { sql: string; params: SqlValue[] } {
+  const clauses: string[] = [];
+  const params: SqlValue[] = [];
+  if (startStep !== undefined) {
+    clauses.push('step >= ?');
+    params.push(startStep);
+  }
+  if (endStep !== undefined) {
+    clauses.push('step <= ?');
+    params.push(endStep);
+  }
+  return { sql: clauses.map((clause) => ` AND ${clause}`).join(''), params };
+}
+
+/** Keyset cursor over the metric table's key order (step, timestamp, value, is_nan). */
+function decodeCursor(token: string | undefined): SqlValue[] | undefined {
+  if (token === undefined || token === '') return undefined;
+  const cursor = decodePageToken(token).after;
+  if (!Array.isArray(cursor) || cursor.length !== 4 || !cursor.every((part) => typeof part === 'number' && Number.isFinite(part))) {
+    throw new KeelError('INVALID_PARAMETER_VALUE', 'Invalid page_token');
+  }
+  return cursor as number[];
+}
+
+interface Bucket {
+  min: Metric | undefined;
+  max: Metric | undefined;
+}
+
+function keepExtremes(buckets: Bucket[], index: number, low: Metric, high: Metric): void {
+  const bucket = buckets[index] ?? { min: undefined, max: undefined };
+  if (bucket.min === undefined || low.value < bucket.min.value) bucket.min = low;
+  if (bucket.max === undefined || high.value > bucket.max.value) bucket.max = high;
+  buckets[index] = bucket;
+}
+
+function flatten(buckets: Bucket[]): Metric[] {
+  const points: Metric[] = [];
+  for (const bucket of buckets) {
+    if (bucket === undefined || bucket.min === undefined || bucket.max === undefined) continue;
+    if (bucket.min === bucket.max) points.push(bucket.min);
+    else if (bucket.min.step <= bucket.max.step) points.push(bucket.min, bucket.max);
+    else points.push(bucket.max, bucket.min);
+  }
+  return points;
+}
+
+async function downsample(db: SqlExecutor, runPk: number, key: string, maxPoints: number, startStep: number | undefined, endStep: number | undefined): Promise<Metric[]> {
+  const overlap: SqlValue[] = [];
+  let overlapSql = '';
+  if (startStep !== undefined) {
+    overlapSql += ' AND hi_step >= ?';
+    overlap.push(startStep);
+  }
+  if (endStep !== undefined) {
+    overlapSql += ' AND lo_step <= ?';
+    overlap.push(endStep);
+  }
+  const summary = await first(db, `SELECT MIN(lo_step) AS lo, MAX(hi_step) AS hi, SUM(point_count) AS points FROM metric_rollups WHERE run_pk = ? AND key = ? AND level = ?${overlapSql}`, [runPk, key, topRollupLevel, ...overlap]);
+  if (summary === undefined || summary.lo === null || summary.lo === undefined) return [];
+  const lo = Math.max(Number(summary.lo), startStep ?? -Infinity);
+  const hi = Math.min(Number(summary.hi), endStep ?? Infinity);
+  const pointRange = stepRange(lo, hi);
+  if (Number(summary.points) <= maxPoints) {
+    const rows = await db.all(`SELECT step, timestamp, value, is_nan FROM metrics WHERE run_pk = ? AND key = ?${pointRange.sql} ORDER BY step, timestamp`, [runPk, key, ...pointRange.params]);
+    return rows.map(toMetric(key));
+  }
+  // Two points (the minimum and the maximum) per output bucket.
+  const bucketCount = Math.max(1, Math.floor(maxPoints / 2));
+  const span = (hi - lo + 1) / bucketCount;
+  const indexOf = (step: number): number => Math.min(bucketCount - 1, Math.max(0, Math.floor((step - lo) / span)));
+  const level = [...rollupLevels].reverse().find((candidate) => bucketWidth(candidate) <= span);
+  const buckets: Bucket[] = [];
+  if (level === undefined) {
+    const rows = await db.all(`SELECT step, timestamp, value, is_nan FROM metrics WHERE run_pk = ? AND key = ? AND is_nan = 0${pointRange.sql} ORDER BY step`, [runPk, key, ...pointRange.params]);
+    for (const row of rows) {
+      const point = toMetric(key)(row);
+      keepExtremes(buckets, indexOf(point.step), point, point);
+    }
+    return flatten(buckets);
+  }
+  const rows = await db.all(
+    `SELECT lo_step, min_value, min_step, min_timestamp, max_value, max_step, max_timestamp FROM metric_rollups
+     WHERE run_pk = ? AND key = ? AND level = ? AND hi_step >= ? AND lo_step <= ? AND min_value IS NOT NULL ORDER BY bucket`,
+    [runPk, key, level, lo, hi],
+  );
+  for (const row of rows) {
+    const low: Metric = { key, value: Number(row.min_value), step: Number(row.min_step), timestamp: Number(row.min_timestamp) };
+    const high: Metric = { key, value: Number(row.max_value), step: Number(row.max_step), timestamp: Number(row.max_timestamp) };
+    keepExtremes(buckets, indexOf(Number(row.lo_step)), low, high);
+  }
+  return flatten(buckets);
+}
+
+export function createMetricHistoryQueries(db: SqlDriver): MetricHistoryQueries {
+  return {
+    async getMetricHistory(projectId, runId, key, query) {
+      const run = await requireRun(db, projectId, runId);
+      const range = stepRange(query.startStep, query.endStep);
+      const cursor = decodeCursor(query.pageToken);
+      const after = cursor === undefined ? '' : ' AND (step, timestamp, value, is_nan) > (?, ?, ?, ?)';
+      const rows = await db.all(
+        `SELECT step, timestamp, value, is_nan FROM metrics WHERE run_pk = ? AND key = ?${range.sql}${after} ORDER BY step, timestamp, value, is_nan LIMIT ?`,
+        [run.pk, key, ...range.params, ...(cursor ?? []), query.maxResults + 1],
+      );
+      const items = rows.slice(0, query.maxResults).map(toMetric(key));
+      const last = items[items.length - 1];
+      const nextPageToken =
+        rows.length > query.maxResults && last !== undefined ? encodePageToken({ after: [last.step, last.timestamp, ...encodeMetricValue(last.value)] }) : undefined;
+      return { items, nextPageToken };
+    },
+    async getDownsampledMetric(projectId, runId, key, maxPoints, range) {
+      const run = await requireRun(db, projectId, runId);
+      return downsample(db, run.pk, key, maxPoints, range?.startStep, range?.endStep);
+    },
+  };
+}

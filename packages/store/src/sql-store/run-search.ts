@@ -1,0 +1,97 @@
+import { KeelError, type SearchComparison, type TrackingStore } from '@keel/spec';
+import type { SqlDriver, SqlValue } from '../drivers/sql-driver.ts';
+import { compileComparison, placeholders } from './compile-comparison.ts';
+import { parseExperimentNumber } from './experiment-queries.ts';
+import { loadRuns, runFrom, runInfoColumns } from './load-runs.ts';
+import { decodeOffsetToken, offsetPage } from './page-token.ts';
+
+const runAttributeColumns: Record<string, string> = {
+  run_id: 'r.run_id',
+  run_name: 'r.run_name',
+  status: 'r.status',
+  user_id: 'r.user_id',
+  artifact_uri: 'r.artifact_uri',
+  lifecycle_stage: 'r.lifecycle_stage',
+  start_time: 'r.start_time',
+  end_time: 'r.end_time',
+  experiment_id: 'e.experiment_number',
+};
+
+const datasetColumns: Record<string, string> = { name: 'd.dataset_name', digest: 'd.dataset_digest', context: 'd.context' };
+
+function column(table: Record<string, string>, key: string, what: string): string {
+  const name = table[key];
+  if (name === undefined) throw new KeelError('INVALID_PARAMETER_VALUE', `Invalid ${what} '${key}'. Valid: ${Object.keys(table).join(', ')}`);
+  return name;
+}
+
+const entityTable = { metric: 'latest_metrics', param: 'run_params', tag: 'run_tags' } as const;
+
+interface CompiledFilter {
+  joins: string[];
+  joinParams: SqlValue[];
+  where: string[];
+  whereParams: SqlValue[];
+}
+
+function compileFilter(filter: readonly SearchComparison[], compiled: CompiledFilter): void {
+  filter.forEach((comparison, index) => {
+    const alias = `f${index}`;
+    switch (comparison.entity) {
+      case 'metric':
+      case 'param':
+      case 'tag': {
+        const fragment = compileComparison(`${alias}.value`, comparison.operator, comparison.value);
+        const nanGuard = comparison.entity === 'metric' ? ` AND ${alias}.is_nan = 0` : '';
+        compiled.joins.push(`JOIN ${entityTable[comparison.entity]} ${alias} ON ${alias}.run_pk = r.pk AND ${alias}.key = ?${nanGuard} AND ${fragment.sql}`);
+        compiled.joinParams.push(comparison.key, ...fragment.params);
+        return;
+      }
+      case 'attribute': {
+        const fragment = compileComparison(column(runAttributeColumns, comparison.key, 'attribute'), comparison.operator, comparison.value);
+        compiled.where.push(fragment.sql);
+        compiled.whereParams.push(...fragment.params);
+        return;
+      }
+      case 'dataset': {
+        const fragment = compileComparison(column(datasetColumns, comparison.key, 'dataset attribute'), comparison.operator, comparison.value);
+        compiled.where.push(`EXISTS (SELECT 1 FROM run_inputs d WHERE d.run_pk = r.pk AND ${fragment.sql})`);
+        compiled.whereParams.push(...fragment.params);
+        return;
+      }
+    }
+  });
+}
+
+export function createRunSearch(db: SqlDriver): TrackingStore['searchRuns'] {
+  return async (projectId, query) => {
+    const numbers = query.experimentIds.map(parseExperimentNumber).filter((number): number is number => number !== undefined);
+    if (numbers.length === 0) return { items: [], nextPageToken: undefined };
+    const compiled: CompiledFilter = { joins: [], joinParams: [], where: ['r.project_id = ?', `e.experiment_number IN (${placeholders(numbers.length)})`], whereParams: [projectId, ...numbers] };
+    if (query.viewType !== 'ALL') compiled.where.push(`r.lifecycle_stage = '${query.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'}'`);
+    compileFilter(query.filter, compiled);
+    const order: string[] = [];
+    query.orderBy.forEach((clause, index) => {
+      const direction = clause.ascending ? 'ASC' : 'DESC';
+      if (clause.entity === 'metric' || clause.entity === 'param' || clause.entity === 'tag') {
+        const alias = `o${index}`;
+        compiled.joins.push(`LEFT JOIN ${entityTable[clause.entity]} ${alias} ON ${alias}.run_pk = r.pk AND ${alias}.key = ?`);
+        compiled.joinParams.push(clause.key);
+        const missing = clause.entity === 'metric' ? `${alias}.value IS NULL OR ${alias}.is_nan = 1` : `${alias}.value IS NULL`;
+        order.push(`CASE WHEN ${missing} THEN 1 ELSE 0 END`, `${alias}.value ${direction}`);
+      } else if (clause.entity === 'attribute') {
+        order.push(`${column(runAttributeColumns, clause.key, 'attribute')} ${direction}`);
+      } else {
+        throw new KeelError('INVALID_PARAMETER_VALUE', `Cannot order runs by ${clause.entity} fields`);
+      }
+    });
+    order.push('r.start_time DESC', 'r.run_id ASC');
+    const offset = decodeOffsetToken(query.pageToken);
+    const rows = await db.all(
+      `SELECT ${runInfoColumns} FROM ${runFrom} ${compiled.joins.join(' ')} WHERE ${compiled.where.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
+      [...compiled.joinParams, ...compiled.whereParams, query.maxResults + 1, offset],
+    );
+    const page = offsetPage(rows, offset, query.maxResults);
+    return { items: await loadRuns(db, page.items), nextPageToken: page.nextPageToken };
+  };
+}
