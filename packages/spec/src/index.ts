@@ -10,3 +10,7 @@ export type * from './ports/tracking-store.ts';
 export type * from './ports/registry-store.ts';
 export type * from './ports/keel-store.ts';
 export type * from './ports/artifact-store.ts';
+export * from './native/common-schemas.ts';
+export * from './native/tracking-schemas.ts';
+export * from './native/registry-schemas.ts';
+export * from './native/auth-schemas.ts';

@@ -76,6 +76,8 @@ export const targetRules: Record<SearchTarget, TargetRules> = {
       ['name', text],
       ['source_path', text],
       ['run_id', textOrList],
+      ['version_number', numeric],
+      ['model_id', text],
     ]),
     filterEntities: { tag: text },
     orderAttributes: new Set(['name', 'version_number', 'creation_timestamp', 'last_updated_timestamp']),

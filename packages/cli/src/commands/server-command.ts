@@ -1,0 +1,34 @@
+import type { Command } from 'commander';
+import { resolveServerConfig, serverConfigFromEnv, startServer } from '@keel/server';
+
+export function registerServerCommand(program: Command): void {
+  program
+    .command('server')
+    .description('Start Keel (embedded SQLite under $KEEL_HOME unless KEEL_DATABASE_URL names PostgreSQL)')
+    .option('--home <dir>', 'data directory (KEEL_HOME, default ./.keel)')
+    .option('--host <host>', 'address to bind (KEEL_HOST, default 127.0.0.1)')
+    .option('--port <port>', 'port (KEEL_PORT, default 4000)')
+    .option('--database-url <url>', 'postgres://... or a SQLite file (KEEL_DATABASE_URL)')
+    .option('--artifact-root <dir>', 'where artifacts are stored (KEEL_ARTIFACT_ROOT, default $KEEL_HOME/artifacts)')
+    .option('--max-body-bytes <n>', 'largest JSON body (KEEL_MAX_BODY_BYTES, default 16 MiB)')
+    .option('--max-artifact-bytes <n>', 'largest artifact (KEEL_MAX_ARTIFACT_BYTES, default 5 GiB)')
+    .option('--log-level <level>', 'fatal|error|warn|info|debug (KEEL_LOG_LEVEL, default info)')
+    .action(async (flags: Record<string, string | undefined>) => {
+      const fromEnv = serverConfigFromEnv(process.env);
+      const defined = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
+      const config = resolveServerConfig({ ...fromEnv, ...defined });
+      const server = await startServer(config);
+      const stop = (signal: string) => {
+        process.stderr.write(`keel: ${signal} received, draining requests\n`);
+        server.close().then(
+          () => process.exit(0),
+          (error: unknown) => {
+            process.stderr.write(`keel: shutdown failed: ${String(error)}\n`);
+            process.exit(1);
+          },
+        );
+      };
+      process.once('SIGTERM', () => stop('SIGTERM'));
+      process.once('SIGINT', () => stop('SIGINT'));
+    });
+}

@@ -1,0 +1,96 @@
+import { type ApiKeyRecord, type KeelStore, KeelError, hasErrorCode, type Principal, type Project, type Role, roleAtLeast } from '@keel/spec';
+import type { Clock, IdGenerator } from '../ports.ts';
+import { hashApiKey, issueApiKey } from './api-key-secret.ts';
+
+export interface AuthServiceDeps {
+  store: KeelStore;
+  clock: Clock;
+  ids: IdGenerator;
+}
+
+export interface CreatedKey {
+  key: ApiKeyRecord;
+  /** Shown once; only its hash is stored. */
+  secret: string;
+}
+
+const projectNamePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+
+export function createAuthService({ store, clock, ids }: AuthServiceDeps) {
+  const createKey = async (project: Project, name: string, role: Role, superuser: boolean): Promise<CreatedKey> => {
+    const issued = issueApiKey(ids);
+    const key = await store.createApiKey({ id: issued.id, projectId: project.id, name, role, superuser, keyHash: issued.hash, prefix: issued.prefix, createdAt: clock.now() });
+    return { key, secret: issued.secret };
+  };
+  const requireProject = async (name: string): Promise<Project> => {
+    const project = await store.getProjectByName(name);
+    if (project === undefined) throw new KeelError('RESOURCE_DOES_NOT_EXIST', `No project named '${name}'`);
+    return project;
+  };
+
+  return {
+    /**
+     * The caller behind a secret, or UNAUTHENTICATED. The instance administrator may act in another
+     * project by naming it (`X-Keel-Project`); any other key is bound to its own project.
+     */
+    async authenticate(secret: string | undefined, projectName: string | undefined): Promise<Principal> {
+      if (secret === undefined || secret === '') throw new KeelError('UNAUTHENTICATED', 'An API key is required: send Authorization: Bearer <key>');
+      const record = await store.findApiKeyByHash(hashApiKey(secret));
+      if (record === undefined || record.revokedAt !== null) throw new KeelError('UNAUTHENTICATED', 'Invalid or revoked API key');
+      const principal: Principal = { keyId: record.id, projectId: record.projectId, projectName: record.projectName, role: record.role, superuser: record.superuser };
+      if (projectName === undefined || projectName === '' || projectName === record.projectName) return principal;
+      if (!record.superuser) throw new KeelError('PERMISSION_DENIED', `This key belongs to project '${record.projectName}'`);
+      const project = await requireProject(projectName);
+      return { ...principal, projectId: project.id, projectName: project.name, role: 'admin' };
+    },
+
+    authorize(principal: Principal, need: Role | 'superuser'): void {
+      if (need === 'superuser') {
+        if (!principal.superuser) throw new KeelError('PERMISSION_DENIED', 'Only the instance administrator key may do this');
+        return;
+      }
+      if (!roleAtLeast(principal.role, need)) throw new KeelError('PERMISSION_DENIED', `This needs the '${need}' role; the key has '${principal.role}'`);
+    },
+
+    async createProject(name: string): Promise<{ project: Project; admin: CreatedKey }> {
+      if (!projectNamePattern.test(name)) {
+        throw new KeelError('INVALID_PARAMETER_VALUE', 'Project names are 1-63 characters of a-z, 0-9, - and _, starting with a letter or digit');
+      }
+      const project = await store.createProject(name, clock.now());
+      await store.createExperiment(project.id, { name: 'Default', artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: clock.now() });
+      return { project, admin: await createKey(project, `${name} admin`, 'admin', false) };
+    },
+
+    async createKey(projectName: string, name: string, role: Role): Promise<CreatedKey> {
+      return createKey(await requireProject(projectName), name, role, false);
+    },
+
+    listKeys: (projectId: number | undefined) => store.listApiKeys(projectId),
+
+    async revokeKey(id: string, projectId: number | undefined): Promise<void> {
+      if (!(await store.revokeApiKey(id, projectId, clock.now()))) throw new KeelError('RESOURCE_DOES_NOT_EXIST', `No active key with id '${id}'`);
+    },
+
+    listProjects: () => store.listProjects(),
+
+    /**
+     * First start: project `default` with its Default experiment and the instance administrator key.
+     * Returns undefined when the instance already has projects.
+     */
+    async bootstrap(): Promise<CreatedKey | undefined> {
+      if ((await store.listProjects()).length > 0) return undefined;
+      let project: Project;
+      try {
+        project = await store.createProject('default', clock.now());
+      } catch (error) {
+        // Another server on the same database bootstrapped first.
+        if (hasErrorCode(error, 'ALREADY_EXISTS')) return undefined;
+        throw error;
+      }
+      await store.createExperiment(project.id, { name: 'Default', artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: clock.now() });
+      return createKey(project, 'local admin', 'admin', true);
+    },
+  };
+}
+
+export type AuthService = ReturnType<typeof createAuthService>;

@@ -1,0 +1,10 @@
+export type { Clock, IdGenerator } from './ports.ts';
+export { systemClock, randomIds } from './system-ports.ts';
+export { createAuthService, type AuthService, type CreatedKey } from './auth/auth-service.ts';
+export { hashApiKey, issueApiKey, apiKeyPrefix } from './auth/api-key-secret.ts';
+export { createTrackingService, type TrackingService, type SearchRunsInput, type MetricHistoryInput } from './tracking/tracking-service.ts';
+export { trackingLimits } from './tracking/tracking-limits.ts';
+export { createRegistryService, type RegistryService, type Lineage } from './registry/registry-service.ts';
+export { createArtifactService, type ArtifactService } from './artifacts/artifact-service.ts';
+export { normalizeArtifactPath } from './artifacts/normalize-artifact-path.ts';
+export { parseSearchFilter, parseOrderBy, type SearchTarget } from './search/index.ts';

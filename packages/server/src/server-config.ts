@@ -1,0 +1,48 @@
+import path from 'node:path';
+import { z } from 'zod';
+
+const byteSize = z.coerce.number().int().positive();
+
+/** Settings of `keel server`, from flags and KEEL_* variables; validated once at start. */
+export const serverConfigSchema = z.object({
+  home: z.string().min(1),
+  host: z.string().min(1).default('127.0.0.1'),
+  port: z.coerce.number().int().min(0).max(65535).default(4000),
+  databaseUrl: z.string().min(1).optional(),
+  artifactRoot: z.string().min(1).optional(),
+  maxBodyBytes: byteSize.default(16 * 1024 * 1024),
+  maxArtifactBytes: byteSize.default(5 * 1024 * 1024 * 1024),
+  logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+});
+
+export type ServerConfigInput = z.input<typeof serverConfigSchema>;
+export type ServerConfig = z.output<typeof serverConfigSchema> & { databaseUrl: string; artifactRoot: string };
+
+export function resolveServerConfig(input: ServerConfigInput): ServerConfig {
+  const parsed = serverConfigSchema.parse(input);
+  const home = path.resolve(parsed.home);
+  return {
+    ...parsed,
+    home,
+    databaseUrl: parsed.databaseUrl ?? path.join(home, 'keel.db'),
+    artifactRoot: path.resolve(parsed.artifactRoot ?? path.join(home, 'artifacts')),
+  };
+}
+
+/** The variables `keel server` reads; flags override them. */
+export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput {
+  const pick = (name: string): string | undefined => {
+    const value = env[name];
+    return value === undefined || value === '' ? undefined : value;
+  };
+  return {
+    home: pick('KEEL_HOME') ?? '.keel',
+    host: pick('KEEL_HOST'),
+    port: pick('KEEL_PORT') as unknown as number | undefined,
+    databaseUrl: pick('KEEL_DATABASE_URL'),
+    artifactRoot: pick('KEEL_ARTIFACT_ROOT'),
+    maxBodyBytes: pick('KEEL_MAX_BODY_BYTES') as unknown as number | undefined,
+    maxArtifactBytes: pick('KEEL_MAX_ARTIFACT_BYTES') as unknown as number | undefined,
+    logLevel: pick('KEEL_LOG_LEVEL') as ServerConfigInput['logLevel'],
+  };
+}

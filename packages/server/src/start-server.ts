@@ -1,0 +1,60 @@
+import { mkdir, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import pino from 'pino';
+import { createArtifactService, createAuthService, createRegistryService, createTrackingService, randomIds, systemClock } from '@keel/core';
+import { createLocalArtifactStore, openStore } from '@keel/store';
+import type { AppServices } from './app-services.ts';
+import { createApp, type KeelApp } from './create-app.ts';
+import { createHttpMetrics } from './http/http-metrics.ts';
+import type { ServerConfig } from './server-config.ts';
+
+export interface RunningServer extends KeelApp {
+  url: string;
+  /** Stops taking requests, lets in-flight ones finish, then closes the database. */
+  close(): Promise<void>;
+}
+
+export const keelVersion = '0.1.0';
+
+/** The composition root of `keel server`: the one place that picks adapters. */
+export async function startServer(config: ServerConfig, options: { onLog?: pino.DestinationStream } = {}): Promise<RunningServer> {
+  const startedAt = performance.now();
+  const logger = pino({ level: config.logLevel, base: { service: 'keel' } }, options.onLog ?? pino.destination({ dest: 1, sync: false }));
+  await mkdir(config.home, { recursive: true });
+  const store = await openStore({ databaseUrl: config.databaseUrl });
+  const artifactStore = createLocalArtifactStore(config.artifactRoot);
+  const services: AppServices = {
+    store,
+    auth: createAuthService({ store, clock: systemClock, ids: randomIds }),
+    tracking: createTrackingService({ store, clock: systemClock, ids: randomIds }),
+    registry: createRegistryService({ store, clock: systemClock }),
+    artifacts: createArtifactService({ store, artifacts: artifactStore, maxArtifactBytes: config.maxArtifactBytes }),
+    metrics: createHttpMetrics(),
+    version: keelVersion,
+  };
+  const created = await services.auth.bootstrap();
+  const credentialsPath = path.join(config.home, 'credentials.json');
+  if (created !== undefined) {
+    await writeFile(credentialsPath, `${JSON.stringify({ project: 'default', api_key: created.secret }, null, 2)}\n`, { mode: 0o600 });
+    logger.info({ credentials: credentialsPath }, 'created project default and an admin API key');
+  }
+  const keelApp = await createApp({ services, clock: systemClock, ids: randomIds, logger, maxBodyBytes: config.maxBodyBytes });
+  const address = await keelApp.app.listen({ host: config.host, port: config.port });
+  const port = keelApp.app.server.address();
+  const url = typeof port === 'object' && port !== null ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port.port}` : address;
+  logger.info({ url, database: store.dialect, home: config.home, ms: Math.round(performance.now() - startedAt) }, 'keel server ready');
+  let closing: Promise<void> | undefined;
+  return {
+    ...keelApp,
+    url,
+    close: () => {
+      closing ??= (async () => {
+        await keelApp.app.close();
+        await store.close();
+        logger.info('keel server stopped');
+        logger.flush();
+      })();
+      return closing;
+    },
+  };
+}

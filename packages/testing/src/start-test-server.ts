@@ -1,0 +1,35 @@
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { Writable } from 'node:stream';
+import { type RunningServer, resolveServerConfig, startServer } from '@keel/server';
+
+export interface TestServer {
+  url: string;
+  home: string;
+  /** The instance administrator key written to credentials.json at first start. */
+  adminKey: string;
+  server: RunningServer;
+  close(): Promise<void>;
+}
+
+/** A real `keel server` on 127.0.0.1 with a random port and a fresh KEEL_HOME (SQLite unless databaseUrl is given). */
+export async function startTestServer(options: { databaseUrl?: string; maxBodyBytes?: number; maxArtifactBytes?: number } = {}): Promise<TestServer> {
+  const home = await mkdtemp(path.join(tmpdir(), 'keel-test-'));
+  const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
+  const server = await startServer(
+    resolveServerConfig({ home, host: '127.0.0.1', port: 0, logLevel: 'warn', ...options }),
+    { onLog: silent },
+  );
+  const credentials = JSON.parse(await readFile(path.join(home, 'credentials.json'), 'utf8')) as { api_key: string };
+  return {
+    url: server.url,
+    home,
+    adminKey: credentials.api_key,
+    server,
+    close: async () => {
+      await server.close();
+      await rm(home, { recursive: true, force: true });
+    },
+  };
+}

@@ -1,0 +1,18 @@
+// Bundles the `keel` command (server, CLI) into dist/keel.mjs. Native and optional drivers stay
+// external so that they load from node_modules only when used.
+import { build } from 'esbuild';
+
+const started = Date.now();
+await build({
+  entryPoints: ['packages/cli/src/main.ts'],
+  outfile: 'dist/keel.mjs',
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'esm',
+  sourcemap: true,
+  external: ['better-sqlite3', 'pg', 'pg-native', '@electric-sql/pglite', 'pino', 'thread-stream', 'prom-client'],
+  banner: { js: "import { createRequire as keelCreateRequire } from 'node:module'; const require = keelCreateRequire(import.meta.url);" },
+  logLevel: 'warning',
+});
+console.log(`built dist/keel.mjs in ${Date.now() - started} ms`);
