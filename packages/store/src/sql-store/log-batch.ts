@@ -1,14 +1,16 @@
 import { type KeyValue, KeelError, type LogBatch, type Metric, type TrackingStore } from '@keel/spec';
 import type { SqlDriver, SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
 import { placeholders } from './compile-comparison.ts';
-import { encodeMetricValue } from './metric-value.ts';
+import { decodeMetricValue, encodeMetricValue } from './metric-value.ts';
 import { computeRollups, upsertRollups } from './metric-rollups.ts';
 import { requireActive, requireRun, upsertRunTags } from './run-queries.ts';
 
 const metricChunk = 500;
 const metricRow = '(?, ?, ?, ?, ?, ?)';
+/** Returns the rows actually inserted: a metric logged again (same key, step, timestamp and value) is not. */
 const insertMetrics = (rows: number): string =>
-  `INSERT INTO metrics (run_pk, key, step, timestamp, value, is_nan) VALUES ${Array.from({ length: rows }, () => metricRow).join(', ')} ON CONFLICT DO NOTHING`;
+  `INSERT INTO metrics (run_pk, key, step, timestamp, value, is_nan) VALUES ${Array.from({ length: rows }, () => metricRow).join(', ')} ON CONFLICT DO NOTHING
+   RETURNING key, step, timestamp, value, is_nan`;
 
 /** True when `a` is later than `b` in MLflow's sense: higher step, then later timestamp, then larger value. */
 function isLater(a: Metric, b: Metric): boolean {
@@ -18,6 +20,7 @@ function isLater(a: Metric, b: Metric): boolean {
 }
 
 async function writeMetrics(tx: SqlExecutor, runPk: number, metrics: readonly Metric[]): Promise<void> {
+  const inserted: Metric[] = [];
   for (let start = 0; start < metrics.length; start += metricChunk) {
     const chunk = metrics.slice(start, start + metricChunk);
     const params: SqlValue[] = new Array<SqlValue>(chunk.length * 6);
@@ -31,7 +34,8 @@ async function writeMetrics(tx: SqlExecutor, runPk: number, metrics: readonly Me
       params[index++] = value;
       params[index++] = isNan;
     }
-    await tx.run(insertMetrics(chunk.length), params);
+    const rows = await tx.all(insertMetrics(chunk.length), params);
+    for (const row of rows) inserted.push({ key: String(row.key), value: decodeMetricValue(row.value, row.is_nan), timestamp: Number(row.timestamp), step: Number(row.step) });
   }
   const latest = new Map<string, Metric>();
   for (const metric of metrics) {
@@ -49,7 +53,8 @@ async function writeMetrics(tx: SqlExecutor, runPk: number, metrics: readonly Me
         OR (excluded.step = latest_metrics.step AND excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)`,
     params,
   );
-  await upsertRollups(tx, runPk, computeRollups(metrics));
+  // Rollups count points: only the new rows, so that duplicates do not count twice.
+  await upsertRollups(tx, runPk, computeRollups(inserted));
 }
 
 async function writeParams(tx: SqlExecutor, runPk: number, runId: string, params: readonly KeyValue[]): Promise<void> {

@@ -3,6 +3,7 @@ import { first, type SqlDriver, type SqlExecutor, type SqlRow } from '../drivers
 import { placeholders } from './compile-comparison.ts';
 import { parseExperimentNumber, requireExperimentPk } from './experiment-queries.ts';
 import { decodeOffsetToken, offsetPage } from './page-token.ts';
+import { isUniqueViolation } from './sql-errors.ts';
 
 type LoggedModelQueries = Pick<
   RegistryStore,
@@ -61,17 +62,22 @@ export function createLoggedModelQueries(db: SqlDriver): LoggedModelQueries {
   };
   return {
     async createLoggedModel(projectId, model) {
-      await db.transaction(async (tx) => {
-        const experimentPk = await requireExperimentPk(tx, projectId, model.experimentId);
-        const rows = await tx.all(
-          `INSERT INTO logged_models (model_id, project_id, experiment_pk, name, source_run_id, status, model_type, artifact_uri, creator_id, creation_timestamp, last_updated_timestamp)
-           VALUES (?, ?, ?, ?, ?, 'LOGGED_MODEL_PENDING', ?, ?, ?, ?, ?) RETURNING pk`,
-          [model.modelId, projectId, experimentPk, model.name, model.sourceRunId, model.modelType, model.artifactUri, model.creatorId, model.now, model.now],
-        );
-        const pk = Number(rows[0]?.pk);
-        await upsertPairs(tx, 'logged_model_tags', pk, model.tags);
-        await upsertPairs(tx, 'logged_model_params', pk, model.params);
-      });
+      try {
+        await db.transaction(async (tx) => {
+          const experimentPk = await requireExperimentPk(tx, projectId, model.experimentId);
+          const rows = await tx.all(
+            `INSERT INTO logged_models (model_id, project_id, experiment_pk, name, source_run_id, status, model_type, artifact_uri, creator_id, creation_timestamp, last_updated_timestamp)
+             VALUES (?, ?, ?, ?, ?, 'LOGGED_MODEL_PENDING', ?, ?, ?, ?, ?) RETURNING pk`,
+            [model.modelId, projectId, experimentPk, model.name, model.sourceRunId, model.modelType, model.artifactUri, model.creatorId, model.now, model.now],
+          );
+          const pk = Number(rows[0]?.pk);
+          await upsertPairs(tx, 'logged_model_tags', pk, model.tags);
+          await upsertPairs(tx, 'logged_model_params', pk, model.params);
+        });
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new KeelError('ALREADY_EXISTS', `Logged model '${model.modelId}' already exists`);
+        throw error;
+      }
       return mustGet(projectId, model.modelId);
     },
     getLoggedModel: get,

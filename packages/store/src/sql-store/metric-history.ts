@@ -23,14 +23,26 @@ function stepRange(startStep: number | undefined, endStep: number | undefined): 
   return { sql: clauses.map((clause) => ` AND ${clause}`).join(''), params };
 }
 
-/** Keyset cursor over the metric table's key order (step, timestamp, value, is_nan). */
+/**
+ * Keyset cursor over the metric table's key order (step, timestamp, value, is_nan). JSON has no
+ * infinities, so an infinite value travels as the string 'Infinity' or '-Infinity'.
+ */
+function encodeCursor(last: Metric): string {
+  const [value, isNan] = encodeMetricValue(last.value);
+  return encodePageToken({ after: [last.step, last.timestamp, Number.isFinite(value) ? value : String(value), isNan] });
+}
+
 function decodeCursor(token: string | undefined): SqlValue[] | undefined {
   if (token === undefined || token === '') return undefined;
   const cursor = decodePageToken(token).after;
-  if (!Array.isArray(cursor) || cursor.length !== 4 || !cursor.every((part) => typeof part === 'number' && Number.isFinite(part))) {
+  if (!Array.isArray(cursor) || cursor.length !== 4) throw new KeelError('INVALID_PARAMETER_VALUE', 'Invalid page_token');
+  const [step, timestamp, encodedValue, isNan] = cursor as unknown[];
+  const value = encodedValue === 'Infinity' || encodedValue === '-Infinity' ? Number(encodedValue) : encodedValue;
+  const finite = (part: unknown): part is number => typeof part === 'number' && Number.isFinite(part);
+  if (!finite(step) || !finite(timestamp) || !(finite(value) || value === Infinity || value === -Infinity) || !finite(isNan)) {
     throw new KeelError('INVALID_PARAMETER_VALUE', 'Invalid page_token');
   }
-  return cursor as number[];
+  return [step, timestamp, value, isNan];
 }
 
 interface Bucket {
@@ -45,11 +57,13 @@ function keepExtremes(buckets: Bucket[], index: number, low: Metric, high: Metri
   buckets[index] = bucket;
 }
 
+const samePoint = (a: Metric, b: Metric): boolean => a === b || (a.step === b.step && a.timestamp === b.timestamp && a.value === b.value);
+
 function flatten(buckets: Bucket[]): Metric[] {
   const points: Metric[] = [];
   for (const bucket of buckets) {
     if (bucket === undefined || bucket.min === undefined || bucket.max === undefined) continue;
-    if (bucket.min === bucket.max) points.push(bucket.min);
+    if (samePoint(bucket.min, bucket.max)) points.push(bucket.min);
     else if (bucket.min.step <= bucket.max.step) points.push(bucket.min, bucket.max);
     else points.push(bucket.max, bucket.min);
   }
@@ -82,24 +96,40 @@ async function downsample(db: SqlExecutor, runPk: number, key: string, maxPoints
   const indexOf = (step: number): number => Math.min(bucketCount - 1, Math.max(0, Math.floor((step - lo) / span)));
   const level = [...rollupLevels].reverse().find((candidate) => bucketWidth(candidate) <= span);
   const buckets: Bucket[] = [];
-  if (level === undefined) {
-    const rows = await db.all(`SELECT step, timestamp, value, is_nan FROM metrics WHERE run_pk = ? AND key = ? AND is_nan = 0${pointRange.sql} ORDER BY step`, [runPk, key, ...pointRange.params]);
+  const keepRawPoints = async (from: number, to: number): Promise<void> => {
+    if (from > to) return;
+    const range = stepRange(from, to);
+    const rows = await db.all(`SELECT step, timestamp, value, is_nan FROM metrics WHERE run_pk = ? AND key = ? AND is_nan = 0${range.sql} ORDER BY step`, [runPk, key, ...range.params]);
     for (const row of rows) {
       const point = toMetric(key)(row);
       keepExtremes(buckets, indexOf(point.step), point, point);
     }
+  };
+  if (level === undefined) {
+    await keepRawPoints(lo, hi);
     return flatten(buckets);
   }
+  // Rollup buckets that lie wholly inside lo..hi; the partly covered ones at either end are read
+  // from the raw points, so that no point outside the range is returned.
+  const width = bucketWidth(level);
+  const firstBucket = Math.ceil(lo / width);
+  const lastBucket = Math.floor((hi + 1) / width) - 1;
+  if (firstBucket > lastBucket) {
+    await keepRawPoints(lo, hi);
+    return flatten(buckets);
+  }
+  await keepRawPoints(lo, firstBucket * width - 1);
   const rows = await db.all(
     `SELECT lo_step, min_value, min_step, min_timestamp, max_value, max_step, max_timestamp FROM metric_rollups
-     WHERE run_pk = ? AND key = ? AND level = ? AND hi_step >= ? AND lo_step <= ? AND min_value IS NOT NULL ORDER BY bucket`,
-    [runPk, key, level, lo, hi],
+     WHERE run_pk = ? AND key = ? AND level = ? AND bucket >= ? AND bucket <= ? AND min_value IS NOT NULL ORDER BY bucket`,
+    [runPk, key, level, firstBucket, lastBucket],
   );
   for (const row of rows) {
     const low: Metric = { key, value: Number(row.min_value), step: Number(row.min_step), timestamp: Number(row.min_timestamp) };
     const high: Metric = { key, value: Number(row.max_value), step: Number(row.max_step), timestamp: Number(row.max_timestamp) };
     keepExtremes(buckets, indexOf(Number(row.lo_step)), low, high);
   }
+  await keepRawPoints((lastBucket + 1) * width, hi);
   return flatten(buckets);
 }
 
@@ -116,8 +146,7 @@ export function createMetricHistoryQueries(db: SqlDriver): MetricHistoryQueries 
       );
       const items = rows.slice(0, query.maxResults).map(toMetric(key));
       const last = items[items.length - 1];
-      const nextPageToken =
-        rows.length > query.maxResults && last !== undefined ? encodePageToken({ after: [last.step, last.timestamp, ...encodeMetricValue(last.value)] }) : undefined;
+      const nextPageToken = rows.length > query.maxResults && last !== undefined ? encodeCursor(last) : undefined;
       return { items, nextPageToken };
     },
     async getDownsampledMetric(projectId, runId, key, maxPoints, range) {
