@@ -6,12 +6,9 @@ import type { AppServices } from './app-services.ts';
 import { mlflowRoutes } from './mlflow/mlflow-routes.ts';
 import { nativeRoutes } from './native/native-routes.ts';
 import { systemRoutes } from './system/system-routes.ts';
-import type { Clock, IdGenerator } from '@keel/core';
 
 export interface AppOptions {
   services: AppServices;
-  clock: Clock;
-  ids: IdGenerator;
   logger: FastifyBaseLogger;
   /** Largest JSON body accepted, in bytes (413 above). */
   maxBodyBytes: number;
@@ -33,7 +30,7 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
   });
-  const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services, options.ids, options.clock), ...nativeRoutes(services)];
+  const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services), ...nativeRoutes(services)];
   const rawRoutes = jsonRoutes.filter((route) => route.rawBody === true);
   const parsedRoutes = jsonRoutes.filter((route) => route.rawBody !== true);
 

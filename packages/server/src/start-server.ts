@@ -27,7 +27,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     store,
     auth: createAuthService({ store, clock: systemClock, ids: randomIds }),
     tracking: createTrackingService({ store, clock: systemClock, ids: randomIds }),
-    registry: createRegistryService({ store, clock: systemClock }),
+    registry: createRegistryService({ store, clock: systemClock, ids: randomIds }),
     artifacts: createArtifactService({ store, artifacts: artifactStore, maxArtifactBytes: config.maxArtifactBytes }),
     metrics: createHttpMetrics(),
     version: keelVersion,
@@ -38,7 +38,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     await writeFile(credentialsPath, `${JSON.stringify({ project: 'default', api_key: created.secret }, null, 2)}\n`, { mode: 0o600 });
     logger.info({ credentials: credentialsPath }, 'created project default and an admin API key');
   }
-  const keelApp = await createApp({ services, clock: systemClock, ids: randomIds, logger, maxBodyBytes: config.maxBodyBytes });
+  const keelApp = await createApp({ services, logger, maxBodyBytes: config.maxBodyBytes });
   const address = await keelApp.app.listen({ host: config.host, port: config.port });
   const port = keelApp.app.server.address();
   const url = typeof port === 'object' && port !== null ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port.port}` : address;

@@ -2,7 +2,7 @@ import {
   type Experiment, type KeelStore, type KeyValue, type LoggedModel, type LoggedModelStatus, type ModelVersion, type Page, type RegisteredModel,
   type RegistryEvent, type RegistryEventAction, type Run, KeelError, notFound,
 } from '@keel/spec';
-import type { Clock } from '../ports.ts';
+import type { Clock, IdGenerator } from '../ports.ts';
 import { parseOrderBy, parseSearchFilter } from '../search/index.ts';
 import { validateTags } from '../tracking/tracking-limits.ts';
 import { resolveModelSource } from './resolve-model-source.ts';
@@ -10,6 +10,7 @@ import { resolveModelSource } from './resolve-model-source.ts';
 export interface RegistryServiceDeps {
   store: KeelStore;
   clock: Clock;
+  ids: IdGenerator;
 }
 
 export interface Lineage {
@@ -30,7 +31,7 @@ function validateModelName(name: string): void {
   if (name.trim() === '' || name.length > 500) throw new KeelError('INVALID_PARAMETER_VALUE', 'Registered model name must be 1-500 characters');
 }
 
-export function createRegistryService({ store, clock }: RegistryServiceDeps) {
+export function createRegistryService({ store, clock, ids }: RegistryServiceDeps) {
   const by = (actor: string) => ({ actor, now: clock.now() });
   const requireModel = async (projectId: number, name: string): Promise<RegisteredModel> => {
     const model = await store.getRegisteredModel(projectId, name);
@@ -153,7 +154,31 @@ export function createRegistryService({ store, clock }: RegistryServiceDeps) {
       return store.listModelVersionsForRun(projectId, runId);
     },
 
-    createLoggedModel: store.createLoggedModel.bind(store),
+    /** An MLflow 3 logged model: files under `<experiment location>/models/<model_id>/artifacts`, PENDING until finalized. */
+    async createLoggedModel(
+      projectId: number,
+      input: { experimentId: string; name?: string | undefined; sourceRunId?: string | undefined; modelType?: string | undefined; tags?: KeyValue[] | undefined; params?: KeyValue[] | undefined },
+      actor: string,
+    ): Promise<LoggedModel> {
+      const experiment = await store.getExperiment(projectId, input.experimentId);
+      if (experiment === undefined) throw notFound(`No experiment with id '${input.experimentId}'`);
+      const sourceRunId = input.sourceRunId ?? '';
+      if (sourceRunId !== '' && (await store.getRunInfo(projectId, sourceRunId)) === undefined) throw notFound(`Run '${sourceRunId}' not found`);
+      validateTags(input.tags ?? []);
+      const modelId = `m-${ids.hexId()}`;
+      return store.createLoggedModel(projectId, {
+        modelId,
+        experimentId: experiment.experimentId,
+        name: input.name ?? 'model',
+        sourceRunId,
+        modelType: input.modelType ?? '',
+        artifactUri: `${experiment.artifactLocation.replace(/\/+$/, '')}/models/${modelId}/artifacts`,
+        creatorId: actor,
+        tags: input.tags ?? [],
+        params: input.params ?? [],
+        now: clock.now(),
+      });
+    },
     async getLoggedModel(projectId: number, modelId: string): Promise<LoggedModel> {
       const model = await store.getLoggedModel(projectId, modelId);
       if (model === undefined) throw notFound(`Logged model '${modelId}' not found`);

@@ -12,27 +12,17 @@ const loggedModelStatus = z.union([
 ]);
 
 /** The MLflow 3 logged-model endpoints that `log_model` and `register_model` call. */
-export function mlflowLoggedModelRoutes({ registry, tracking }: AppServices, ids: { hexId(): string }, clock: { now(): number }) {
+export function mlflowLoggedModelRoutes({ registry }: AppServices) {
   return [
     defineRoute({
       method: 'POST', url: base, access: 'write', api: 'mlflow', summary: 'Create a logged model (MLflow 3)',
       body: z.object({ experiment_id: z.string(), name: z.string().optional(), source_run_id: z.string().optional(), params: z.array(keyValue).optional(), tags: tagList, model_type: z.string().optional() }),
       handler: async ({ principal, body }) => {
-        const experiment = await tracking.getExperiment(principal.projectId, body.experiment_id);
-        if (body.source_run_id !== undefined && body.source_run_id !== '') await tracking.getRun(principal.projectId, body.source_run_id);
-        const modelId = `m-${ids.hexId()}`;
-        const model = await registry.createLoggedModel(principal.projectId, {
-          modelId,
-          experimentId: experiment.experimentId,
-          name: body.name ?? 'model',
-          sourceRunId: body.source_run_id ?? '',
-          modelType: body.model_type ?? '',
-          artifactUri: `${experiment.artifactLocation.replace(/\/+$/, '')}/models/${modelId}/artifacts`,
-          creatorId: principal.keyId,
-          tags: body.tags ?? [],
-          params: body.params ?? [],
-          now: clock.now(),
-        });
+        const model = await registry.createLoggedModel(
+          principal.projectId,
+          { experimentId: body.experiment_id, name: body.name, sourceRunId: body.source_run_id, modelType: body.model_type, tags: body.tags, params: body.params },
+          principal.keyId,
+        );
         return { model: loggedModelJson(model) };
       },
     }),

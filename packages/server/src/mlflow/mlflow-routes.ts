@@ -1,4 +1,3 @@
-import type { Clock, IdGenerator } from '@keel/core';
 import type { AppServices } from '../app-services.ts';
 import type { AnyRouteSpec } from '../http/route-spec.ts';
 import { mlflowArtifactRoutes } from './artifact-proxy-routes.ts';
@@ -10,14 +9,14 @@ import { mlflowRegisteredModelRoutes } from './registered-model-routes.ts';
 import { mlflowRunRoutes } from './run-routes.ts';
 
 /** Every route of MLflow's REST API that Keel serves. */
-export function mlflowRoutes(services: AppServices, ids: IdGenerator, clock: Clock): AnyRouteSpec[] {
+export function mlflowRoutes(services: AppServices): AnyRouteSpec[] {
   return [
     ...mlflowExperimentRoutes(services),
     ...mlflowRunRoutes(services),
     ...mlflowMetricRoutes(services),
     ...mlflowRegisteredModelRoutes(services),
     ...mlflowModelVersionRoutes(services),
-    ...mlflowLoggedModelRoutes(services, ids, clock),
+    ...mlflowLoggedModelRoutes(services),
     ...mlflowArtifactRoutes(services),
   ];
 }
