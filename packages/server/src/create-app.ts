@@ -1,4 +1,5 @@
-import Fastify, { type FastifyBaseLogger, type FastifyInstance, LogController } from 'fastify';
+import { STATUS_CODES } from 'node:http';
+import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { toErrorResponse, toMlflowError } from './http/error-response.ts';
 import { registerRoutes } from './http/register-routes.ts';
 import type { AnyRouteSpec } from './http/route-spec.ts';
@@ -29,6 +30,25 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
     forceCloseConnections: 'idle',
     return503OnClosing: true,
     routerOptions: { ignoreTrailingSlash: true },
+    // A URL with bad percent-encoding never reaches a route or the error handler.
+    frameworkErrors: (error, _request, reply) => {
+      const { status, body } = toErrorResponse(error);
+      services.metrics.observeError('unmatched', body.error_code);
+      void (reply as FastifyReply).status(status).send({ error_code: body.error_code, message: body.message });
+    },
+    // Requests the HTTP parser refuses (headers or URL too large, garbage) get the same JSON shape.
+    clientErrorHandler: (error, socket) => {
+      const code = (error as { code?: unknown }).code;
+      if (code === 'ECONNRESET' || socket.destroyed) return;
+      const status = code === 'HPE_HEADER_OVERFLOW' ? 431 : code === 'ERR_HTTP_REQUEST_TIMEOUT' ? 408 : 400;
+      const message = status === 431 ? 'The request headers or URL are too large' : status === 408 ? 'The request took too long to arrive' : 'Malformed HTTP request';
+      const body = JSON.stringify({ error_code: 'BAD_REQUEST', message });
+      services.metrics.observeError('unmatched', 'BAD_REQUEST');
+      if (socket.writable) {
+        socket.write(`HTTP/1.1 ${status} ${STATUS_CODES[status] ?? 'Bad Request'}\r\nConnection: close\r\nContent-Type: application/json; charset=utf-8\r\nContent-Length: ${Buffer.byteLength(body)}\r\n\r\n${body}`);
+      }
+      socket.destroy(error);
+    },
   });
   const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services), ...nativeRoutes(services)];
   const rawRoutes = jsonRoutes.filter((route) => route.rawBody === true);
@@ -42,13 +62,29 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
     const { status, body } = isMlflow ? toMlflowError(response) : response;
     services.metrics.observeError(route, body.error_code);
     if (response.internal) request.log.error({ err: error, route, method: request.method }, 'request failed');
+    // Answered before the whole body arrived (an upload over the limit): the rest of it is never
+    // read, so the connection could never become idle again. Close it after this answer.
+    if (!request.raw.complete) void reply.header('connection', 'close');
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
     services.metrics.observeError('unmatched', 'ENDPOINT_NOT_FOUND');
     return reply.status(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}` });
   });
+  // close() waits for every connection to end, and Node keeps a keep-alive connection open after its
+  // last answer until keepAliveTimeout (72 s): a client holding one would stall shutdown. So while
+  // closing, answers say `Connection: close`, and a connection whose answer went out before the
+  // close began is ended once that answer is done.
+  let closing = false;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
+  app.addHook('onSend', async (_request, reply, payload) => {
+    if (closing) reply.header('connection', 'close');
+    return payload;
+  });
   app.addHook('onResponse', async (request, reply) => {
+    if (closing) request.raw.socket?.end();
     const route = request.routeOptions.url ?? 'unmatched';
     services.metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.debug({ method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');

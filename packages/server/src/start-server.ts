@@ -1,4 +1,4 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { createArtifactService, createAuthService, createRegistryService, createTrackingService, randomIds, systemClock } from '@keel/core';
@@ -35,7 +35,11 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   const created = await services.auth.bootstrap();
   const credentialsPath = path.join(config.home, 'credentials.json');
   if (created !== undefined) {
-    await writeFile(credentialsPath, `${JSON.stringify({ project: 'default', api_key: created.secret }, null, 2)}\n`, { mode: 0o600 });
+    // A new file renamed into place: it is 0600 even where an old credentials.json had another mode
+    // (writeFile keeps an existing file's mode), and a crash never leaves half a file.
+    const temporary = `${credentialsPath}.${process.pid}.tmp`;
+    await writeFile(temporary, `${JSON.stringify({ project: 'default', api_key: created.secret }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    await rename(temporary, credentialsPath);
     logger.info({ credentials: credentialsPath }, 'created project default and an admin API key');
   }
   const keelApp = await createApp({ services, logger, maxBodyBytes: config.maxBodyBytes });

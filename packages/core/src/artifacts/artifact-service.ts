@@ -59,7 +59,13 @@ export function createArtifactService({ store, artifacts, maxArtifactBytes }: Ar
   return {
     async proxyUpload(projectId: number, path: string, body: Readable): Promise<{ size: number }> {
       const key = await proxyKey(projectId, path, false);
-      if (normalizeArtifactPath(path).split('/').length < 3) throw new KeelError('INVALID_PARAMETER_VALUE', 'Upload to a file path inside a run or model');
+      // A file goes inside the artifacts folder of its run or model: `<exp>/<run>/artifacts/<file>` or
+      // `<exp>/models/<model>/artifacts/<file>`. Anything shorter would replace that folder by a file.
+      const segments = normalizeArtifactPath(path).split('/');
+      const folder = segments[1] === 'models' ? 3 : 2;
+      if (segments[folder] !== 'artifacts' || segments.length <= folder + 1) {
+        throw new KeelError('INVALID_PARAMETER_VALUE', `Upload to a file inside a run's or model's artifacts folder (<experiment_id>/<run_id>/artifacts/<path>), not '${path}'`);
+      }
       return upload(key, body);
     },
     proxyDownload: async (projectId: number, path: string) => download(await proxyKey(projectId, path, false), path),

@@ -7,8 +7,9 @@ import { KeelError } from '@keel/spec';
 export function normalizeArtifactPath(raw: string | undefined): string {
   if (raw === undefined) return '';
   let decoded = raw;
-  if (decoded.includes('\u0000') || decoded.includes('\\')) throw badPath(raw);
-  decoded = decoded.replace(/^\/+/, '').replace(/\/+$/, '');
+  // Like MLflow's validate_path_is_safe: an absolute path is refused (a trailing '/' is harmless).
+  if (decoded.includes('\u0000') || decoded.includes('\\') || decoded.startsWith('/')) throw badPath(raw);
+  decoded = decoded.replace(/\/+$/, '');
   if (decoded === '') return '';
   const segments = decoded.split('/');
   for (const segment of segments) {
@@ -18,7 +19,7 @@ export function normalizeArtifactPath(raw: string | undefined): string {
 }
 
 function badPath(raw: string): KeelError {
-  return new KeelError('INVALID_PARAMETER_VALUE', `Invalid artifact path '${raw}': it must be a relative path inside the run, without '..'`);
+  return new KeelError('INVALID_PARAMETER_VALUE', `Invalid artifact path '${raw}': it must be a relative path inside the run, without '..', '\\' or a leading '/'`);
 }
 
 export function joinArtifactPath(...parts: string[]): string {

@@ -36,8 +36,11 @@ export async function resolveModelSource(store: KeelStore, projectId: number, in
     }
   }
   if (runId !== '' && (await store.getRunInfo(projectId, runId)) === undefined) throw notFound(`Run '${runId}' not found`);
-  if (modelId !== '' && runsMatch === null && !source.startsWith('models:/') && (await store.getLoggedModel(projectId, modelId)) === undefined) {
-    throw notFound(`Logged model '${modelId}' not found`);
+  // A model id the caller gave must name a logged model of the project, whatever the source (ids of
+  // another project answer 404); ids resolved above came from this project's own records.
+  const givenModelId = input.modelId ?? '';
+  if (givenModelId !== '' && modelId === givenModelId && (await store.getLoggedModel(projectId, givenModelId)) === undefined) {
+    throw notFound(`Logged model '${givenModelId}' not found`);
   }
   return { source, runId, modelId };
 }

@@ -48,6 +48,12 @@ export function createTrackingService({ store, clock, ids }: TrackingServiceDeps
     if (run === undefined) throw notFound(`Run '${runId}' not found`);
     return run;
   };
+  // A model id names a logged model of the project; one of another project must not be linked (404, nothing stored).
+  const requireLoggedModels = async (projectId: number, modelIds: readonly string[]): Promise<void> => {
+    for (const modelId of new Set(modelIds)) {
+      if ((await store.getLoggedModel(projectId, modelId)) === undefined) throw notFound(`Logged model '${modelId}' not found`);
+    }
+  };
   const logBatch = async (projectId: number, runId: string, batch: { metrics?: Metric[]; params?: KeyValue[]; tags?: KeyValue[] }): Promise<void> => {
     const metrics = batch.metrics ?? [];
     const params = batch.params ?? [];
@@ -126,9 +132,13 @@ export function createTrackingService({ store, clock, ids }: TrackingServiceDeps
         if (input.dataset.digest === '' || input.dataset.digest.length > 36) throw new KeelError('INVALID_PARAMETER_VALUE', 'Dataset digest must be 1-36 characters');
         validateTags(input.tags);
       }
+      await requireLoggedModels(projectId, modelIds);
       await store.logInputs(projectId, runId, datasets, modelIds);
     },
-    logOutputs: (projectId: number, runId: string, models: { modelId: string; step: number }[]) => store.logOutputs(projectId, runId, models),
+    async logOutputs(projectId: number, runId: string, models: { modelId: string; step: number }[]): Promise<void> {
+      await requireLoggedModels(projectId, models.map((model) => model.modelId));
+      await store.logOutputs(projectId, runId, models);
+    },
     async searchRuns(projectId: number, input: SearchRunsInput): Promise<Page<Run>> {
       if (input.experimentIds.length === 0) throw new KeelError('INVALID_PARAMETER_VALUE', 'experiment_ids must name at least one experiment');
       return store.searchRuns(projectId, {

@@ -1,3 +1,4 @@
+import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KeelError, type Principal } from '@keel/spec';
 import type { AuthService } from '@keel/core';
@@ -21,6 +22,18 @@ async function authenticate(auth: AuthService, spec: AnyRouteSpec, request: Fast
 }
 
 /**
+ * MLflow's server refuses a POST whose Content-Type is not application/json (`_validate_content_type`
+ * in mlflow/server/handlers.py) with 400 INVALID_PARAMETER_VALUE; without this a POST with no body
+ * and no Content-Type would be taken as `{}` (and `runs/create` would make a run).
+ */
+function requireJsonContentType(request: FastifyRequest): void {
+  const header = request.headers['content-type'];
+  if (header === undefined || header.trim() === '') throw new KeelError('INVALID_PARAMETER_VALUE', 'Bad Request. Content-Type header is missing; send application/json.');
+  const media = (header.split(';')[0] ?? '').trim().toLowerCase();
+  if (media !== 'application/json') throw new KeelError('INVALID_PARAMETER_VALUE', `Bad Request. Content-Type must be application/json, not '${media}'.`);
+}
+
+/**
  * Registers routes declared with `defineRoute`: the key is checked before the body is read, then
  * params, query and body are parsed with the route's zod schemas, then the handler runs.
  */
@@ -32,6 +45,7 @@ export function registerRoutes(app: FastifyInstance, specs: readonly AnyRouteSpe
       config: { spec },
       onRequest: async (request) => {
         request.principal = await authenticate(auth, spec, request);
+        if (spec.api === 'mlflow' && spec.method === 'POST' && spec.rawBody !== true) requireJsonContentType(request);
       },
       handler: async (request, reply) => {
         const principal = request.principal ?? anonymous;
@@ -40,6 +54,8 @@ export function registerRoutes(app: FastifyInstance, specs: readonly AnyRouteSpe
         }
         const params: unknown = spec.params === undefined ? request.params : spec.params.parse(request.params);
         const query: unknown = spec.query === undefined ? request.query : spec.query.parse(request.query ?? {});
+        // An upload with no body (an empty file, Content-Length: 0) never reaches a content parser.
+        if (spec.rawBody === true && (request.body === undefined || request.body === null)) request.body = Readable.from([]);
         const body: unknown = spec.rawBody ? request.body : spec.body === undefined ? undefined : spec.body.parse(request.body ?? {});
         const result = await spec.handler({ principal, body, query, params, request, reply });
         if (result !== undefined && !reply.sent) return reply.send(result);

@@ -1,4 +1,4 @@
-import { runStatuses } from '@keel/spec';
+import { KeelError, runStatuses } from '@keel/spec';
 import { z } from 'zod';
 import type { AppServices } from '../app-services.ts';
 import { defineRoute } from '../http/route-spec.ts';
@@ -11,6 +11,15 @@ const datasetInput = z.object({
   tags: tagList,
   dataset: z.object({ name: z.string(), digest: z.string(), source_type: z.string(), source: z.string(), schema: z.string().optional(), profile: z.string().optional() }),
 });
+
+/** JSON text, or undefined when it does not parse. */
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text) as unknown;
+  } catch {
+    return undefined;
+  }
+}
 
 export function mlflowRunRoutes({ tracking, artifacts }: AppServices) {
   return [
@@ -95,9 +104,13 @@ export function mlflowRunRoutes({ tracking, artifacts }: AppServices) {
       handler: async ({ principal, body }) => {
         const runId = pickRunId(body);
         const run = await tracking.getRun(principal.projectId, runId);
+        const model = parseJson(body.model_json);
+        if (typeof model !== 'object' || model === null || Array.isArray(model)) throw new KeelError('INVALID_PARAMETER_VALUE', 'Malformed model info: model_json must be a JSON object');
         const history = run.data.tags.find((tag) => tag.key === 'mlflow.log-model.history')?.value;
-        const entries: unknown[] = history === undefined ? [] : (JSON.parse(history) as unknown[]);
-        entries.push(JSON.parse(body.model_json) as unknown);
+        const entries = history === undefined ? [] : parseJson(history);
+        // The tag can be set to anything with set-tag; refuse to build on it rather than fail with a 500.
+        if (!Array.isArray(entries)) throw new KeelError('INVALID_PARAMETER_VALUE', "The run's mlflow.log-model.history tag is not a JSON list");
+        entries.push(model);
         await tracking.logBatch(principal.projectId, runId, { tags: [{ key: 'mlflow.log-model.history', value: JSON.stringify(entries) }] });
         return {};
       },

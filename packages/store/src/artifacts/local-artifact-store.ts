@@ -1,11 +1,35 @@
 import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, stat } from 'node:fs/promises';
+import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type ArtifactStore, KeelError } from '@keel/spec';
+
+/** A file where a directory is needed on the way, or a directory where the file goes: the caller's path is wrong. */
+function pathConflict(error: unknown, key: string): unknown {
+  const code = (error as { code?: unknown } | null)?.code;
+  if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ENOTEMPTY') {
+    return new KeelError('INVALID_PARAMETER_VALUE', `Artifact path '${key}' runs through an existing file or names an existing directory`, { cause: error });
+  }
+  return error;
+}
+
+/**
+ * Removes the directories a failed upload created, deepest first, stopping at the first that is not
+ * empty (another upload may have put a file there in the meantime).
+ */
+async function removeEmptyDirectories(deepest: string, highest: string): Promise<void> {
+  for (let directory = deepest; directory.length >= highest.length; directory = path.dirname(directory)) {
+    try {
+      await rmdir(directory);
+    } catch {
+      return;
+    }
+    if (directory === highest) return;
+  }
+}
 
 /** Artifacts as files under one root directory. Writes go to a temporary file that is renamed into place. */
 export function createLocalArtifactStore(root: string): ArtifactStore {
@@ -20,7 +44,10 @@ export function createLocalArtifactStore(root: string): ArtifactStore {
   return {
     async put(key, body, options = {}) {
       const target = resolve(key);
-      await mkdir(path.dirname(target), { recursive: true });
+      const directory = path.dirname(target);
+      const firstCreated = await mkdir(directory, { recursive: true }).catch((error: unknown) => {
+        throw pathConflict(error, key);
+      });
       const temporary = path.join(path.dirname(target), `.upload-${randomUUID()}`);
       let size = 0;
       const limit = options.maxBytes ?? Number.POSITIVE_INFINITY;
@@ -36,7 +63,8 @@ export function createLocalArtifactStore(root: string): ArtifactStore {
         await rename(temporary, target);
       } catch (error) {
         await rm(temporary, { force: true });
-        throw error;
+        if (firstCreated !== undefined) await removeEmptyDirectories(directory, firstCreated);
+        throw pathConflict(error, key);
       }
       return { size };
     },

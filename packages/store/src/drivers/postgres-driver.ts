@@ -7,6 +7,13 @@ export interface PostgresDriverOptions {
 }
 
 const INT8_OID = 20;
+const maxAttempts = 4;
+
+/** Deadlock detected, or a serialization failure. */
+function isRetryableConflict(error: unknown): boolean {
+  const code = typeof error === 'object' && error !== null ? (error as { code?: unknown }).code : undefined;
+  return code === '40P01' || code === '40001';
+}
 
 /** node-postgres, loaded only when a PostgreSQL URL is configured. */
 export async function createPostgresDriver(options: PostgresDriverOptions): Promise<SqlDriver> {
@@ -44,17 +51,21 @@ export async function createPostgresDriver(options: PostgresDriverOptions): Prom
   return {
     ...direct,
     transaction: async (work) => {
-      const client = await pool.connect();
-      try {
-        await client.query('BEGIN');
-        const result = await work(executor(client));
-        await client.query('COMMIT');
-        return result;
-      } catch (error) {
-        await client.query('ROLLBACK').catch(() => undefined);
-        throw error;
-      } finally {
-        client.release();
+      // Concurrent writers to the same rows (two servers logging to one run) can deadlock; PostgreSQL
+      // aborts one of them, and the transaction body only touches the database, so it is re-run.
+      for (let attempt = 1; ; attempt += 1) {
+        const client = await pool.connect();
+        try {
+          await client.query('BEGIN');
+          const result = await work(executor(client));
+          await client.query('COMMIT');
+          return result;
+        } catch (error) {
+          await client.query('ROLLBACK').catch(() => undefined);
+          if (attempt >= maxAttempts || !isRetryableConflict(error)) throw error;
+        } finally {
+          client.release();
+        }
       }
     },
     exec: async (script) => {

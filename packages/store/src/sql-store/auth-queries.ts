@@ -23,10 +23,15 @@ export function createAuthQueries(db: SqlDriver): AuthStore {
       return (await db.all('SELECT id, name, created_at FROM projects ORDER BY id')).map(toProject);
     },
     async createApiKey(key) {
-      await db.run(
-        'INSERT INTO api_keys (id, project_id, name, role, superuser, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
-        [key.id, key.projectId, key.name, key.role, key.superuser ? 1 : 0, key.keyHash, key.prefix, key.createdAt],
-      );
+      try {
+        await db.run(
+          'INSERT INTO api_keys (id, project_id, name, role, superuser, key_hash, prefix, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)',
+          [key.id, key.projectId, key.name, key.role, key.superuser ? 1 : 0, key.keyHash, key.prefix, key.createdAt],
+        );
+      } catch (error) {
+        if (isUniqueViolation(error)) throw new KeelError('ALREADY_EXISTS', `API key '${key.id}' already exists`);
+        throw error;
+      }
       const row = await first(db, `SELECT ${keyColumns} FROM api_keys k JOIN projects p ON p.id = k.project_id WHERE k.id = ?`, [key.id]);
       return toApiKey(row);
     },

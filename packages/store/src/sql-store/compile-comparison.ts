@@ -6,7 +6,10 @@ export interface SqlFragment {
   params: SqlValue[];
 }
 
-/** `column <operator> value` for one comparison of the search grammar. LIKE is case-sensitive on both dialects. */
+/**
+ * `column <operator> value` for one comparison of the search grammar. LIKE is case-sensitive on both
+ * dialects, and `\` escapes `%` and `_` on both (PostgreSQL's default; SQLite needs ESCAPE).
+ */
 export function compileComparison(column: string, operator: ComparisonOperator, value: number | string | string[]): SqlFragment {
   switch (operator) {
     case 'IN':
@@ -16,9 +19,9 @@ export function compileComparison(column: string, operator: ComparisonOperator, 
       return { sql: `${column} ${operator} (${values.map(() => '?').join(', ')})`, params: values };
     }
     case 'ILIKE':
-      return { sql: `LOWER(${column}) LIKE LOWER(?)`, params: [scalar(value)] };
+      return { sql: `LOWER(${column}) LIKE LOWER(?) ESCAPE '\\'`, params: [scalar(value)] };
     case 'LIKE':
-      return { sql: `${column} LIKE ?`, params: [scalar(value)] };
+      return { sql: `${column} LIKE ? ESCAPE '\\'`, params: [scalar(value)] };
     case '=':
     case '!=':
     case '<':

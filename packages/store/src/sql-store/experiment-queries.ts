@@ -13,7 +13,7 @@ const columns = 'pk, experiment_number, name, artifact_location, lifecycle_stage
 
 /** Experiment ids are per-project sequence numbers; anything else names no experiment. */
 export function parseExperimentNumber(experimentId: string): number | undefined {
-  return /^\d{1,15}$/.test(experimentId) ? Number(experimentId) : undefined;
+  return /^(0|[1-9]\d{0,14})$/.test(experimentId) ? Number(experimentId) : undefined;
 }
 
 /** The internal key of an experiment of the project, or a 404. */

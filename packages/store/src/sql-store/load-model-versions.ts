@@ -14,7 +14,7 @@ export async function requireModelPk(db: SqlExecutor, projectId: number, name: s
 }
 
 export function parseVersion(version: string): number | undefined {
-  return /^\d{1,15}$/.test(version) ? Number(version) : undefined;
+  return /^(0|[1-9]\d{0,14})$/.test(version) ? Number(version) : undefined;
 }
 
 export async function requireVersion(db: SqlExecutor, projectId: number, name: string, version: string): Promise<{ modelPk: number; version: number }> {

@@ -7,9 +7,10 @@ import { requireActive, requireRun, upsertRunTags } from './run-queries.ts';
 
 const metricChunk = 500;
 const metricRow = '(?, ?, ?, ?, ?, ?)';
-/** Returns the rows actually inserted: a metric logged again (same key, step, timestamp and value) is not. */
 const insertMetrics = (rows: number): string =>
-  `INSERT INTO metrics (run_pk, key, step, timestamp, value, is_nan) VALUES ${Array.from({ length: rows }, () => metricRow).join(', ')} ON CONFLICT DO NOTHING
+  `INSERT INTO metrics (run_pk, key, step, timestamp, value, is_nan) VALUES ${Array.from({ length: rows }, () => metricRow).join(', ')} ON CONFLICT DO NOTHING`;
+/** Returns the rows actually inserted: a metric logged again (same key, step, timestamp and value) is not. */
+const insertMetricsReturning = (rows: number): string => `${insertMetrics(rows)}
    RETURNING key, step, timestamp, value, is_nan`;
 
 /** True when `a` is later than `b` in MLflow's sense: higher step, then later timestamp, then larger value. */
@@ -34,7 +35,18 @@ async function writeMetrics(tx: SqlExecutor, runPk: number, metrics: readonly Me
       params[index++] = value;
       params[index++] = isNan;
     }
-    const rows = await tx.all(insertMetrics(chunk.length), params);
+    // Usually every row is new, and then the rows inserted are the chunk itself: RETURNING them
+    // would nearly double the cost of the insert. When some row was already there, undo the chunk
+    // and insert it again with RETURNING to learn which rows are new.
+    await tx.run('SAVEPOINT metric_chunk');
+    if ((await tx.run(insertMetrics(chunk.length), params)) === chunk.length) {
+      await tx.run('RELEASE SAVEPOINT metric_chunk');
+      for (const metric of chunk) inserted.push(metric);
+      continue;
+    }
+    await tx.run('ROLLBACK TO SAVEPOINT metric_chunk');
+    await tx.run('RELEASE SAVEPOINT metric_chunk');
+    const rows = await tx.all(insertMetricsReturning(chunk.length), params);
     for (const row of rows) inserted.push({ key: String(row.key), value: decodeMetricValue(row.value, row.is_nan), timestamp: Number(row.timestamp), step: Number(row.step) });
   }
   const latest = new Map<string, Metric>();
@@ -42,7 +54,7 @@ async function writeMetrics(tx: SqlExecutor, runPk: number, metrics: readonly Me
     const current = latest.get(metric.key);
     if (current === undefined || isLater(metric, current)) latest.set(metric.key, metric);
   }
-  const latestRows = [...latest.values()];
+  const latestRows = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   const params: SqlValue[] = [];
   for (const metric of latestRows) params.push(runPk, metric.key, metric.step, metric.timestamp, ...encodeMetricValue(metric.value));
   await tx.run(

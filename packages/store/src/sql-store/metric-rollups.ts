@@ -31,28 +31,45 @@ export interface RollupPartial {
   max: Extreme | undefined;
 }
 
-/** Folds a batch of metrics into one partial per (key, level, bucket). NaN counts but is no extreme. */
+const levelWidths = rollupLevels.map((level) => bucketWidth(level));
+
+/**
+ * Folds a batch of metrics into one partial per (key, level, bucket), sorted by them. NaN counts
+ * but is no extreme. Hot on every log-batch: numeric bucket ids per key and one shared
+ * extreme object per point keep it free of string building.
+ */
 export function computeRollups(metrics: readonly Metric[]): RollupPartial[] {
-  const partials = new Map<string, RollupPartial>();
+  const partials: RollupPartial[] = [];
+  const byKey = new Map<string, Map<number, RollupPartial>>();
   for (const metric of metrics) {
-    for (const level of rollupLevels) {
-      const bucket = Math.floor(metric.step / bucketWidth(level));
-      const id = `${metric.key}\u0000${level}\u0000${bucket}`;
-      let partial = partials.get(id);
+    let forKey = byKey.get(metric.key);
+    if (forKey === undefined) {
+      forKey = new Map();
+      byKey.set(metric.key, forKey);
+    }
+    const point: Extreme | undefined = Number.isNaN(metric.value) ? undefined : { value: metric.value, step: metric.step, timestamp: metric.timestamp };
+    for (let index = 0; index < rollupLevels.length; index += 1) {
+      const level = rollupLevels[index] as number;
+      const bucket = Math.floor(metric.step / (levelWidths[index] as number));
+      // Levels are 1..5, so bucket * 8 + level is unique per (level, bucket) for any safe step.
+      const id = bucket * 8 + level;
+      let partial = forKey.get(id);
       if (partial === undefined) {
         partial = { key: metric.key, level, bucket, count: 0, loStep: metric.step, hiStep: metric.step, min: undefined, max: undefined };
-        partials.set(id, partial);
+        forKey.set(id, partial);
+        partials.push(partial);
       }
       partial.count += 1;
       if (metric.step < partial.loStep) partial.loStep = metric.step;
       if (metric.step > partial.hiStep) partial.hiStep = metric.step;
-      if (!Number.isNaN(metric.value)) {
-        if (partial.min === undefined || metric.value < partial.min.value) partial.min = { value: metric.value, step: metric.step, timestamp: metric.timestamp };
-        if (partial.max === undefined || metric.value > partial.max.value) partial.max = { value: metric.value, step: metric.step, timestamp: metric.timestamp };
+      if (point !== undefined) {
+        if (partial.min === undefined || point.value < partial.min.value) partial.min = point;
+        if (partial.max === undefined || point.value > partial.max.value) partial.max = point;
       }
     }
   }
-  return [...partials.values()];
+  // A fixed order of row locks keeps two concurrent writers to one run from deadlocking.
+  return partials.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.level - b.level || a.bucket - b.bucket));
 }
 
 const columns = ['run_pk', 'key', 'level', 'bucket', 'point_count', 'lo_step', 'hi_step', 'min_value', 'min_step', 'min_timestamp', 'max_value', 'max_step', 'max_timestamp'];

@@ -20,7 +20,7 @@ const versionOrderColumns: Record<string, string> = {
 
 export function createModelVersionQueries(db: SqlDriver): ModelVersionQueries {
   const get = async (projectId: number, name: string, version: string) => {
-    if (!/^\d{1,15}$/.test(version)) return undefined;
+    if (!/^(0|[1-9]\d{0,14})$/.test(version)) return undefined;
     const rows = await db.all(`SELECT ${versionColumns} FROM ${versionFrom} WHERE m.project_id = ? AND m.name = ? AND v.version = ?`, [projectId, name, Number(version)]);
     return (await loadModelVersions(db, rows))[0];
   };

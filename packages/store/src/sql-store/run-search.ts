@@ -80,7 +80,10 @@ export function createRunSearch(db: SqlDriver): TrackingStore['searchRuns'] {
         const missing = clause.entity === 'metric' ? `${alias}.value IS NULL OR ${alias}.is_nan = 1` : `${alias}.value IS NULL`;
         order.push(`CASE WHEN ${missing} THEN 1 ELSE 0 END`, `${alias}.value ${direction}`);
       } else if (clause.entity === 'attribute') {
-        order.push(`${column(runAttributeColumns, clause.key, 'attribute')} ${direction}`);
+        // NULLs (end_time of an unfinished run) last in both directions, as MLflow does; SQLite and
+        // PostgreSQL disagree on where NULLs sort by default.
+        const attribute = column(runAttributeColumns, clause.key, 'attribute');
+        order.push(`CASE WHEN ${attribute} IS NULL THEN 1 ELSE 0 END`, `${attribute} ${direction}`);
       } else {
         throw new KeelError('INVALID_PARAMETER_VALUE', `Cannot order runs by ${clause.entity} fields`);
       }

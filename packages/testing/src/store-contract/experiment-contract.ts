@@ -43,11 +43,20 @@ export function describeExperimentContract(open: OpenStore): void {
       expect(await store().getExperiment(a, 'not-a-number')).toBeUndefined();
     });
 
+    it('gives concurrent creations distinct consecutive ids', async () => {
+      const a = await newProject(store(), 'exp-concurrent');
+      const ids = await Promise.all(Array.from({ length: 10 }, (_, index) => newExperiment(store(), a, `parallel-${index}`)));
+      expect([...ids].sort((x, y) => Number(x) - Number(y))).toEqual(['0', '1', '2', '3', '4', '5', '6', '7', '8', '9']);
+      for (const [index, id] of ids.entries()) expect((await store().getExperiment(a, id))?.name).toBe(`parallel-${index}`);
+    });
+
     it('gets an experiment by name within its project only', async () => {
       const a = await newProject(store(), 'exp-name-a');
       const b = await newProject(store(), 'exp-name-b');
-      const id = await newExperiment(store(), a, 'by-name', { now: 50 });
-      expect((await store().getExperimentByName(a, 'by-name'))?.experimentId).toBe(id);
+      const id = await newExperiment(store(), a, 'by-name', { now: 1_717_000_000_123 });
+      const found = await store().getExperimentByName(a, 'by-name');
+      expect(found?.experimentId).toBe(id);
+      expect(found?.creationTime).toBe(1_717_000_000_123);
       expect(await store().getExperimentByName(a, 'By-Name')).toBeUndefined();
       expect(await store().getExperimentByName(b, 'by-name')).toBeUndefined();
     });

@@ -21,12 +21,12 @@ export function describeLogBatchContract(open: OpenStore): void {
       const { projectId, runId } = await activeRun(store(), 'batch-basic');
       await store().logBatch(projectId, runId, {
         params: [{ key: 'lr', value: '0.01' }, { key: 'layers', value: '4' }],
-        metrics: [metric('loss', 0.5, 0, 100), metric('acc', 0.9, 0, 100)],
+        metrics: [metric('loss', 0.5, 0, 100), metric('acc', 0.9, 0, 1_717_000_000_123)],
         tags: [{ key: 'stage', value: 'train' }],
       });
       const run = await store().getRun(projectId, runId);
       expect(sortedPairs(run?.data.params ?? [])).toEqual([{ key: 'layers', value: '4' }, { key: 'lr', value: '0.01' }]);
-      expect([...(run?.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key))).toEqual([metric('acc', 0.9, 0, 100), metric('loss', 0.5, 0, 100)]);
+      expect([...(run?.data.metrics ?? [])].sort((a, b) => a.key.localeCompare(b.key))).toEqual([metric('acc', 0.9, 0, 1_717_000_000_123), metric('loss', 0.5, 0, 100)]);
       expect(tagValue(run?.data.tags ?? [], 'stage')).toBe('train');
       await store().logBatch(projectId, runId, { params: [], metrics: [], tags: [{ key: 'stage', value: 'eval' }] });
       expect(tagValue((await store().getRun(projectId, runId))?.data.tags ?? [], 'stage')).toBe('eval');
@@ -71,6 +71,19 @@ export function describeLogBatchContract(open: OpenStore): void {
       const run = await store().getRun(projectId, runId);
       expect(run?.data.params).toEqual([]);
       expect(run?.data.metrics).toEqual([]);
+    });
+
+    it('lets exactly one of two concurrent batches set a param', async () => {
+      const { projectId, runId } = await activeRun(store(), 'batch-param-race');
+      const batches = ['a', 'b'].map((value) => store().logBatch(projectId, runId, { params: [{ key: 'p', value }], metrics: [metric(`m-${value}`, 1, 0, 0)], tags: [] }));
+      const outcomes = await Promise.allSettled(batches);
+      const winners = ['a', 'b'].filter((_, index) => outcomes[index]?.status === 'fulfilled');
+      expect(winners).toHaveLength(1);
+      const loser = outcomes.find((outcome) => outcome.status === 'rejected');
+      expect(loser?.status === 'rejected' ? loser.reason : undefined).toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+      const run = await store().getRun(projectId, runId);
+      expect(run?.data.params).toEqual([{ key: 'p', value: winners[0] }]);
+      expect(run?.data.metrics.map((entry) => entry.key)).toEqual([`m-${winners[0] ?? ''}`]);
     });
 
     it('round-trips NaN, Infinity and -Infinity exactly', async () => {

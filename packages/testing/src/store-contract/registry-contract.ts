@@ -64,6 +64,7 @@ export function describeRegistryContract(open: OpenStore): void {
       expect(await store().getModelVersion(p, 'new', '1')).toBeUndefined();
       await expectCode(store().deleteRegisteredModel(p, 'new', actorAt(2_500)), 'RESOURCE_DOES_NOT_EXIST');
       await expectCode(store().updateRegisteredModel(p, 'gone', 'x', actorAt(2_500)), 'RESOURCE_DOES_NOT_EXIST');
+      expect((await store().listRegistryEvents(p, 'new', { limit: 1 }))[0]).toMatchObject({ action: 'model_deleted', at: 2_400 });
       await newModel(store(), p, 'new');
       expect((await store().createModelVersion(p, 'new', version(), actorAt(2_600))).version).toBe('1');
     });
@@ -107,11 +108,26 @@ export function describeRegistryContract(open: OpenStore): void {
       expect(await store().getModelVersion(p, 'm', 'latest')).toBeUndefined();
       expect((await store().getRegisteredModel(p, 'm'))?.latestVersions.map((entry) => entry.version)).toEqual(['3']);
       const updated = await store().updateModelVersion(p, 'm', '1', { description: 'first' }, actorAt(3_100));
-      expect(updated).toMatchObject({ description: 'first', lastUpdatedTimestamp: 3_100, version: '1' });
+      expect(updated).toMatchObject({ description: 'first', lastUpdatedTimestamp: 3_100, version: '1', currentStage: 'None' });
+      expect((await store().updateModelVersion(p, 'm', '1', { stage: 'Production' }, actorAt(3_200))).currentStage).toBe('Production');
+      const latest = (await store().getRegisteredModel(p, 'm'))?.latestVersions.map((entry) => `${entry.version}:${entry.currentStage}`);
+      expect([...(latest ?? [])].sort()).toEqual(['1:Production', '3:None']);
+      await store().deleteModelVersion(p, 'm', '3', actorAt(3_300));
+      expect((await store().listRegistryEvents(p, 'm', { limit: 1 }))[0]).toMatchObject({ action: 'version_deleted', version: '3', at: 3_300 });
+      expect((await store().getRegisteredModel(p, 'm'))?.latestVersions.map((entry) => entry.version).sort()).toEqual(['1', '2']);
       await expectCode(store().createModelVersion(p, 'no-model', version(), actorAt(1)), 'RESOURCE_DOES_NOT_EXIST');
       const other = await newProject(store(), 'reg-versions-other');
       expect(await store().getModelVersion(other, 'm', '1')).toBeUndefined();
       await expectCode(store().createModelVersion(other, 'm', version(), actorAt(1)), 'RESOURCE_DOES_NOT_EXIST');
+    });
+
+    it('gives concurrent versions distinct consecutive numbers', async () => {
+      const p = await newProject(store(), 'reg-concurrent');
+      await newModel(store(), p, 'm');
+      const created = await Promise.all(Array.from({ length: 8 }, (_, index) => store().createModelVersion(p, 'm', version({ runId: `r${index}` }), actorAt(10 + index))));
+      expect(created.map((entry) => Number(entry.version)).sort((a, b) => a - b)).toEqual([1, 2, 3, 4, 5, 6, 7, 8]);
+      const all = await collectPages((pageToken) => store().searchModelVersions(p, registrySearch({ maxResults: 3, pageToken })), 3);
+      expect(all.map((entry) => entry.version)).toEqual(['8', '7', '6', '5', '4', '3', '2', '1']);
     });
 
     it('sets, overwrites and deletes tags of models and versions', async () => {

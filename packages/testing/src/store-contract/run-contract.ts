@@ -118,6 +118,8 @@ export function describeRunContract(open: OpenStore): void {
       await expectCode(store().logBatch(b, run.info.runId, { metrics: [], params: [{ key: 'x', value: '1' }], tags: [] }), 'RESOURCE_DOES_NOT_EXIST');
       await expectCode(store().deleteRunTag(b, run.info.runId, 'mlflow.runName'), 'RESOURCE_DOES_NOT_EXIST');
       await expectCode(store().getMetricHistory(b, run.info.runId, 'm', { maxResults: 10, pageToken: undefined }), 'RESOURCE_DOES_NOT_EXIST');
+      await expectCode(store().getDownsampledMetric(b, run.info.runId, 'm', 10), 'RESOURCE_DOES_NOT_EXIST');
+      await expectCode(store().logInputs(b, run.info.runId, [], ['model']), 'RESOURCE_DOES_NOT_EXIST');
       const untouched = await store().getRun(a, run.info.runId);
       expect(untouched?.info.status).toBe('RUNNING');
       expect(untouched?.info.lifecycleStage).toBe('active');

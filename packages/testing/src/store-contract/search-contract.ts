@@ -40,7 +40,7 @@ export function describeSearchContract(open: OpenStore): void {
       await log(deletedD, 0.8, 'cnn', 'vision');
       await log(secondExpE, 0.95, 'mlp', 'vision');
       await s.updateRun(projectId, cnnA, { status: 'FINISHED', endTime: 6_000 });
-      await s.updateRun(projectId, noAccC, { status: 'FAILED', endTime: 6_000 });
+      await s.updateRun(projectId, noAccC, { status: 'FAILED', endTime: 7_000 });
       await s.logInputs(projectId, cnnA, [{ tags: [{ key: 'mlflow.data.context', value: 'train' }], dataset: { name: 'mnist', digest: 'd1', sourceType: 'http', source: '{}' } }], []);
       await s.logInputs(projectId, rnnB, [{ tags: [], dataset: { name: 'cifar', digest: 'd2', sourceType: 'http', source: '{}' } }], []);
       await s.setRunLifecycle(projectId, deletedD, 'deleted', 9_000);
@@ -127,6 +127,12 @@ export function describeSearchContract(open: OpenStore): void {
       expect(await ids({ orderBy: [{ entity: 'param', key: 'model', ascending: true }] })).toEqual([cnnA, noAccC, secondExpE, rnnB]);
       expect(await ids({ orderBy: [{ entity: 'param', key: 'model', ascending: false }] })).toEqual([rnnB, secondExpE, cnnA, noAccC]);
       expect(await ids({ orderBy: [{ entity: 'attribute', key: 'start_time', ascending: true }] })).toEqual([secondExpE, noAccC, rnnB, cnnA]);
+    });
+
+    it('orders by a nullable attribute with the runs lacking it last, in both directions', async () => {
+      const { cnnA, rnnB, noAccC, secondExpE } = seeded.runs;
+      expect(await ids({ orderBy: [{ entity: 'attribute', key: 'end_time', ascending: true }] })).toEqual([cnnA, noAccC, rnnB, secondExpE]);
+      expect(await ids({ orderBy: [{ entity: 'attribute', key: 'end_time', ascending: false }] })).toEqual([noAccC, cnnA, rnnB, secondExpE]);
     });
 
     it('pages through every run exactly once, in the order of one page', async () => {

@@ -1,0 +1,65 @@
+import { type LoadResult, requireNoErrors, runLoad } from './load-generator.ts';
+import { KeelClient } from './keel-client.ts';
+import { ingestionPlan, logBatchBody, metricBatch, type MetricRow } from './metric-batches.ts';
+import { type RssSamples, startRssSampler } from './rss-sampler.ts';
+import type { KeelServer } from './keel-server.ts';
+
+export interface IngestionShape {
+  clients: number;
+  batchesPerClient: number;
+  batchSize: number;
+  keys: number;
+}
+
+export const defaultIngestionShape: IngestionShape = { clients: 8, batchesPerClient: 50, batchSize: 1000, keys: 10 };
+
+export interface IngestionLoad {
+  plan: MetricRow[][][];
+  load: LoadResult;
+  points: number;
+  pointsPerSecond: number;
+  rss: RssSamples;
+}
+
+const logBatchPath = '/api/2.0/mlflow/runs/log-batch';
+
+/**
+ * `clients` MLflow clients, each logging to its own run, send their batches of `batchSize` points
+ * through /runs/log-batch as fast as answers come back, while the server's RSS is sampled. Bodies
+ * are serialised before the clock starts; a short warm-up on another run comes first.
+ */
+export async function runIngestionLoad(server: KeelServer, shape: IngestionShape = defaultIngestionShape): Promise<IngestionLoad> {
+  const client = new KeelClient(server.url, server.apiKey);
+  try {
+    const experimentId = await client.createExperiment(`ingestion-${Date.now()}`);
+    const runIds = await Promise.all(Array.from({ length: shape.clients }, () => client.createRun(experimentId)));
+    const warmupRun = await client.createRun(experimentId);
+    const plan = ingestionPlan(shape.clients, shape.batchesPerClient, shape.batchSize, shape.keys);
+    const bodies = plan.map((batches, index) => batches.map((rows) => logBatchBody(runIds[index] ?? '', rows)));
+    const warmupBodies = Array.from({ length: 2 * shape.clients }, (_unused, index) => logBatchBody(warmupRun, metricBatch(index, shape.batchSize, shape.keys, 999)));
+    requireNoErrors(
+      'ingestion warm-up',
+      await runLoad({ baseUrl: server.url, concurrency: shape.clients, requests: warmupBodies.length, headers: client.authHeaders, request: (worker, index) => ({ method: 'POST', path: logBatchPath, body: warmupBodies[index * shape.clients + worker] ?? '' }) }),
+    );
+    const sampler = startRssSampler(server.pid, 25);
+    const load = await runLoad({
+      baseUrl: server.url,
+      concurrency: shape.clients,
+      requests: shape.clients * shape.batchesPerClient,
+      headers: client.authHeaders,
+      request: (worker, index) => ({ method: 'POST', path: logBatchPath, body: bodies[worker]?.[index] ?? '' }),
+    });
+    const rss = sampler.stop();
+    requireNoErrors('ingestion', load);
+    // Nothing may be lost: every run holds all its points of one key.
+    const perKey = shape.batchesPerClient * Math.ceil(shape.batchSize / shape.keys);
+    for (const runId of runIds) {
+      const history = await client.get<{ metrics?: unknown[] }>(`/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=metric_0&max_results=25000`);
+      if (history.metrics?.length !== perKey) throw new Error(`run ${runId} holds ${history.metrics?.length ?? 0} points of metric_0, expected ${perKey}`);
+    }
+    const points = shape.clients * shape.batchesPerClient * shape.batchSize;
+    return { plan, load, points, pointsPerSecond: (points / load.elapsedMs) * 1000, rss };
+  } finally {
+    client.close();
+  }
+}

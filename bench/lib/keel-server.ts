@@ -1,0 +1,37 @@
+import { existsSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { freePort } from './free-port.ts';
+import { type ServerProcess, spawnServer } from './server-process.ts';
+
+export const keelBundle = fileURLToPath(new URL('../../dist/keel.mjs', import.meta.url));
+
+export interface KeelServer extends ServerProcess {
+  home: string;
+  apiKey: string;
+}
+
+export interface KeelServerOptions {
+  home: string;
+  /** KEEL_DATABASE_URL; SQLite at <home>/keel.db when absent. */
+  databaseUrl?: string;
+}
+
+/**
+ * `node dist/keel.mjs server` as a user starts it, on a free port. With KEEL_BENCH_CPU_PROF=<dir>
+ * the server runs with --cpu-prof and writes a profile there when it stops.
+ */
+export async function startKeelServer(options: KeelServerOptions): Promise<KeelServer> {
+  if (!existsSync(keelBundle)) throw new Error(`${keelBundle} is missing: run node scripts/build.mjs first (npm run bench does)`);
+  const port = await freePort();
+  const env: NodeJS.ProcessEnv = { ...process.env, KEEL_HOME: options.home, KEEL_PORT: String(port), KEEL_LOG_LEVEL: 'warn' };
+  delete env.KEEL_DATABASE_URL;
+  if (options.databaseUrl !== undefined) env.KEEL_DATABASE_URL = options.databaseUrl;
+  const profileDir = process.env.KEEL_BENCH_CPU_PROF;
+  const nodeArgs = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`];
+  const server = await spawnServer({ args: [...nodeArgs, keelBundle, 'server'], env, port, readyPath: '/health' });
+  const credentials = JSON.parse(await readFile(path.join(options.home, 'credentials.json'), 'utf8')) as { api_key?: string };
+  if (typeof credentials.api_key !== 'string') throw new Error(`no api_key in ${options.home}/credentials.json`);
+  return { ...server, home: options.home, apiKey: credentials.api_key };
+}

@@ -1,0 +1,144 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { createSqliteDriver, openStore, runMigrations } from '@keel/store';
+import type { MetricRow } from './metric-batches.ts';
+import { parallel } from './parallel.ts';
+import { createPostgresSchema } from './postgres-schema.ts';
+import { makeTempDir, removeTempDir } from './temp-dir.ts';
+
+export interface RawInsertResult {
+  what: string;
+  points: number;
+  elapsedMs: number;
+  pointsPerSecond: number;
+  /** Per 1,000-row batch (one transaction). */
+  latenciesMs: Float64Array;
+}
+
+// The same statement shape the store uses: multi-row INSERTs of up to 500 rows.
+const rowsPerStatement = 500;
+const columns = 'INSERT INTO metrics (run_pk, key, step, timestamp, value, is_nan) VALUES ';
+
+function statement(rows: number, numbered: boolean): string {
+  let sql = columns;
+  for (let row = 0; row < rows; row += 1) {
+    const at = row * 6;
+    sql += row === 0 ? '' : ', ';
+    sql += numbered ? `($${at + 1}, $${at + 2}, $${at + 3}, $${at + 4}, $${at + 5}, $${at + 6})` : '(?, ?, ?, ?, ?, ?)';
+  }
+  return sql;
+}
+
+function bind(runPk: number, rows: readonly MetricRow[]): (number | string)[] {
+  const values: (number | string)[] = new Array<number | string>(rows.length * 6);
+  let index = 0;
+  for (const row of rows) {
+    values[index++] = runPk;
+    values[index++] = row.key;
+    values[index++] = row.step;
+    values[index++] = row.timestamp;
+    values[index++] = row.value;
+    values[index++] = 0;
+  }
+  return values;
+}
+
+/**
+ * better-sqlite3 straight into a temp file made by the store's own migrations (so the metrics
+ * table is the store's: WITHOUT ROWID, the same primary key), WAL, synchronous=NORMAL, one
+ * transaction per 1,000-row batch, batches in the order the clients' batches interleave.
+ */
+export async function rawSqliteInsert(plan: readonly (readonly MetricRow[][])[]): Promise<RawInsertResult> {
+  const dir = await makeTempDir('raw-sqlite');
+  const filename = path.join(dir, 'raw.db');
+  const driver = createSqliteDriver({ filename });
+  await runMigrations(driver);
+  await driver.close();
+  const db = new Database(filename);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -65536');
+    const prepared = new Map<number, Database.Statement>();
+    const prepare = (rows: number): Database.Statement => {
+      let found = prepared.get(rows);
+      if (found === undefined) {
+        found = db.prepare(statement(rows, false));
+        prepared.set(rows, found);
+      }
+      return found;
+    };
+    const insertBatch = db.transaction((runPk: number, rows: readonly MetricRow[]) => {
+      for (let start = 0; start < rows.length; start += rowsPerStatement) {
+        const chunk = rows.slice(start, start + rowsPerStatement);
+        prepare(chunk.length).run(...bind(runPk, chunk));
+      }
+    });
+    const rounds = Math.max(...plan.map((batches) => batches.length));
+    const latencies: number[] = [];
+    let points = 0;
+    const started = performance.now();
+    for (let round = 0; round < rounds; round += 1) {
+      plan.forEach((batches, client) => {
+        const rows = batches[round];
+        if (rows === undefined) return;
+        const sent = performance.now();
+        insertBatch(client + 1, rows);
+        latencies.push(performance.now() - sent);
+        points += rows.length;
+      });
+    }
+    const elapsedMs = performance.now() - started;
+    const stored = (db.prepare('SELECT COUNT(*) AS n FROM metrics').get() as { n: number }).n;
+    if (stored !== points) throw new Error(`raw SQLite insert stored ${stored} of ${points} rows`);
+    return { what: 'raw better-sqlite3 insert', points, elapsedMs, pointsPerSecond: (points / elapsedMs) * 1000, latenciesMs: Float64Array.from(latencies) };
+  } finally {
+    db.close();
+    await removeTempDir(dir);
+  }
+}
+
+/**
+ * node-postgres straight into a fresh schema made by the store's migrations: one connection per
+ * client, as many clients as the Keel run, one transaction per 1,000-row batch.
+ */
+export async function rawPostgresInsert(baseUrl: string, plan: readonly (readonly MetricRow[][])[]): Promise<RawInsertResult> {
+  const schema = await createPostgresSchema(baseUrl, 'raw');
+  try {
+    const store = await openStore({ databaseUrl: schema.url });
+    await store.close();
+    const pool = new pg.Pool({ connectionString: schema.url, max: plan.length });
+    const latencies: number[] = [];
+    let points = 0;
+    const started = performance.now();
+    try {
+      await parallel(plan.length, plan.length, async (client) => {
+        const connection = await pool.connect();
+        try {
+          for (const rows of plan[client] ?? []) {
+            const sent = performance.now();
+            await connection.query('BEGIN');
+            for (let start = 0; start < rows.length; start += rowsPerStatement) {
+              const chunk = rows.slice(start, start + rowsPerStatement);
+              await connection.query({ name: `raw_insert_${chunk.length}`, text: statement(chunk.length, true), values: bind(client + 1, chunk) });
+            }
+            await connection.query('COMMIT');
+            latencies.push(performance.now() - sent);
+            points += rows.length;
+          }
+        } finally {
+          connection.release();
+        }
+      });
+      const elapsedMs = performance.now() - started;
+      const stored = Number((await pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM metrics')).rows[0]?.n);
+      if (stored !== points) throw new Error(`raw PostgreSQL insert stored ${stored} of ${points} rows`);
+      return { what: `raw node-postgres insert (${plan.length} connections)`, points, elapsedMs, pointsPerSecond: (points / elapsedMs) * 1000, latenciesMs: Float64Array.from(latencies) };
+    } finally {
+      await pool.end();
+    }
+  } finally {
+    await schema.drop();
+  }
+}

@@ -1,0 +1,87 @@
+import { type Backend, type BenchResult, type Figure, printFigures } from './lib/figure.ts';
+import { formatMb, formatMs, formatNumber, formatPercent } from './lib/format-number.ts';
+import { defaultIngestionShape, type IngestionShape, runIngestionLoad } from './lib/ingestion-load.ts';
+import { startKeelServer } from './lib/keel-server.ts';
+import { summarizeLatencies } from './lib/percentiles.ts';
+import { createPostgresSchema } from './lib/postgres-schema.ts';
+import { note } from './lib/progress.ts';
+import { rawPostgresInsert, rawSqliteInsert } from './lib/raw-metric-insert.ts';
+import { runIfMain } from './lib/run-if-main.ts';
+import { makeTempDir, removeTempDir } from './lib/temp-dir.ts';
+import { writeResult } from './lib/write-result.ts';
+
+export interface LogBatchIngestionOptions {
+  backend?: Backend;
+  /** The PostgreSQL server (KEEL_TEST_POSTGRES_URL) when backend is 'postgres'. */
+  postgresUrl?: string;
+  shape?: IngestionShape;
+}
+
+/**
+ * Figure 1: log-batch ingestion through the MLflow API, 8 clients x 50 batches of 1,000 points,
+ * against the same rows inserted straight into the database in the same run.
+ */
+export async function logBatchIngestion(options: LogBatchIngestionOptions = {}): Promise<BenchResult> {
+  const backend = options.backend ?? 'sqlite';
+  const shape = options.shape ?? defaultIngestionShape;
+  const bench = 'log-batch 1,000';
+  note(`\n== ${bench} (${backend}): ${shape.clients} clients x ${shape.batchesPerClient} batches of ${shape.batchSize} points`);
+  const home = await makeTempDir('ingestion');
+  const schema = backend === 'postgres' ? await createPostgresSchema(requireUrl(options.postgresUrl), 'ingestion') : undefined;
+  try {
+    const server = await startKeelServer({ home, ...(schema === undefined ? {} : { databaseUrl: schema.url }) });
+    let run;
+    let single;
+    try {
+      run = await runIngestionLoad(server, shape);
+      // The same batches from one client: the time a batch takes without waiting behind others.
+      single = await runIngestionLoad(server, { ...shape, clients: 1 });
+    } finally {
+      await server.stop();
+    }
+    note(`  keel: ${formatNumber(run.pointsPerSecond)} points/s; raw baseline...`);
+    const raw = backend === 'postgres' ? await rawPostgresInsert(requireUrl(options.postgresUrl), run.plan) : await rawSqliteInsert(run.plan);
+    const keel = summarizeLatencies(run.load.latenciesMs);
+    const rawLatency = summarizeLatencies(raw.latenciesMs);
+    const alone = summarizeLatencies(single.load.latenciesMs);
+    // Little's law: with N clients always waiting on an answer, mean latency = N / throughput.
+    const queueingFloorMs = (shape.clients / (raw.pointsPerSecond / shape.batchSize)) * 1000;
+    const share = (run.pointsPerSecond / raw.pointsPerSecond) * 100;
+    const rawText = `${raw.what}: ${formatNumber(raw.pointsPerSecond)} points/s`;
+    const figures: Figure[] = [
+      { bench, name: 'points/s', backend, value: run.pointsPerSecond, unit: 'points/s', display: formatNumber(run.pointsPerSecond), target: { op: '>=', value: 250_000 }, baseline: rawText },
+      { bench, name: 'p50 per batch', backend, value: keel.p50Ms, unit: 'ms', display: formatMs(keel.p50Ms), baseline: `raw txn p50 ${formatMs(rawLatency.p50Ms)}` },
+      { bench, name: 'p95 per batch', backend, value: keel.p95Ms, unit: 'ms', display: formatMs(keel.p95Ms), target: { op: '<', value: 15 }, baseline: `raw txn p95 ${formatMs(rawLatency.p95Ms)}` },
+      { bench, name: 'p99 per batch', backend, value: keel.p99Ms, unit: 'ms', display: formatMs(keel.p99Ms), baseline: `raw txn p99 ${formatMs(rawLatency.p99Ms)}` },
+      { bench, name: 'p95 per batch, 1 client', backend, value: alone.p95Ms, unit: 'ms', display: formatMs(alone.p95Ms), baseline: `1 client: ${formatNumber(single.pointsPerSecond)} points/s, p50 ${formatMs(alone.p50Ms)}` },
+      {
+        bench, name: `mean latency floor at raw speed (${shape.clients} clients)`, backend, value: queueingFloorMs, unit: 'ms', display: formatMs(queueingFloorMs),
+        baseline: `${shape.clients} clients / raw ${formatNumber(raw.pointsPerSecond / shape.batchSize)} batches/s`,
+      },
+      { bench, name: 'Keel as % of raw insert', backend, value: share, unit: '%', display: formatPercent(share), target: { op: '>=', value: 40 }, baseline: rawText },
+      { bench, name: 'server peak RSS during run', backend, value: run.rss.peakMb, unit: 'MB', display: formatMb(run.rss.peakMb), baseline: `VmHWM ${formatMb(run.rss.highWaterMb)}` },
+    ];
+    printFigures(`log-batch ingestion (${backend}): ${formatNumber(run.points)} points in ${formatNumber(run.load.elapsedMs)} ms`, figures);
+    const result: BenchResult = {
+      name: `log-batch-ingestion-${backend}`,
+      figures,
+      details: { shape, queueingFloorMs, oneClient: { pointsPerSecond: single.pointsPerSecond, latency: alone }, keel: { elapsedMs: run.load.elapsedMs, points: run.points, pointsPerSecond: run.pointsPerSecond, latency: keel, rss: { peakMb: run.rss.peakMb, highWaterMb: run.rss.highWaterMb } }, raw: { ...raw, latenciesMs: undefined, latency: rawLatency } },
+    };
+    await writeResult(result.name, result);
+    return result;
+  } finally {
+    await schema?.drop();
+    await removeTempDir(home);
+  }
+}
+
+function requireUrl(url: string | undefined): string {
+  if (url === undefined || url === '') throw new Error('the postgres backend needs a server URL (KEEL_TEST_POSTGRES_URL)');
+  return url;
+}
+
+runIfMain(import.meta.url, async () => {
+  await logBatchIngestion();
+  const postgresUrl = process.env.KEEL_TEST_POSTGRES_URL;
+  if (postgresUrl !== undefined && postgresUrl !== '') await logBatchIngestion({ backend: 'postgres', postgresUrl });
+});

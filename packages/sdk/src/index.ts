@@ -1,0 +1,13 @@
+export { createKeelClient, type KeelClient, type KeelClientOptions } from './create-keel-client.ts';
+export { KeelApiError, isKeelApiError, isRetryableStatus, type KeelApiErrorInit } from './keel-api-error.ts';
+export type { RetryOptions } from './retry-policy.ts';
+export type { FetchLike } from './create-transport.ts';
+export type { ExperimentsApi, SearchExperimentsOptions } from './experiments-api.ts';
+export type { RunsApi, MetricInput, SearchRunsOptions, MetricHistoryOptions, ArtifactEntry, DownloadOptions, DownloadedFile } from './runs-api.ts';
+export type { RegistryApi, RegisteredModel, ModelVersion, RegistryEvent, Lineage, CreateVersionInput, SearchModelsOptions } from './registry-api.ts';
+export type { ProjectsApi, CreatedProject } from './projects-api.ts';
+export type { KeysApi, ApiKey, CreatedKey } from './keys-api.ts';
+export type { ArtifactSource, TransferProgress, ProgressListener } from './to-upload-body.ts';
+export type { KeyValues } from './to-key-values.ts';
+export { startRun, type RunHandle, type StartRunOptions, type ParamValue } from './start-run.ts';
+export type { Experiment, Run, RunInfo, RunStatus, Metric, KeyValue, Page, Project, Role, ViewType } from '@keel/spec';

@@ -1,0 +1,13 @@
+import { startTestServer } from '@keel/testing';
+const size = Number(process.argv[2]);
+const t = await startTestServer({ maxArtifactBytes: 1024 });
+const h = { authorization: `Bearer ${t.adminKey}` };
+const r = await fetch(t.url + '/api/2.0/mlflow/runs/create', { method: 'POST', headers: { ...h, 'content-type': 'application/json' }, body: '{"experiment_id":"0"}' });
+const run = ((await r.json()) as { run: { info: { run_id: string } } }).run.info.run_id;
+const res = await fetch(`${t.url}/api/2.0/mlflow-artifacts/artifacts/0/${run}/artifacts/x.bin`, { method: 'PUT', headers: h, body: new Uint8Array(size) });
+console.log(size, res.status, await res.text());
+const started = Date.now();
+const timer = setTimeout(() => { console.log('close hangs'); process.exit(1); }, 5000);
+await t.close();
+clearTimeout(timer);
+console.log('closed in', Date.now() - started);
