@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
@@ -32,16 +33,15 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     metrics: createHttpMetrics(),
     version: keelVersion,
   };
-  const created = await services.auth.bootstrap();
   const credentialsPath = path.join(config.home, 'credentials.json');
-  if (created !== undefined) {
+  const created = await services.auth.bootstrap(async (secret) => {
     // A new file renamed into place: it is 0600 even where an old credentials.json had another mode
     // (writeFile keeps an existing file's mode), and a crash never leaves half a file.
-    const temporary = `${credentialsPath}.${process.pid}.tmp`;
-    await writeFile(temporary, `${JSON.stringify({ project: 'default', api_key: created.secret }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
+    const temporary = `${credentialsPath}.${randomUUID()}.tmp`;
+    await writeFile(temporary, `${JSON.stringify({ project: 'default', api_key: secret }, null, 2)}\n`, { mode: 0o600, flag: 'wx' });
     await rename(temporary, credentialsPath);
-    logger.info({ credentials: credentialsPath }, 'created project default and an admin API key');
-  }
+  });
+  if (created !== undefined) logger.info({ credentials: credentialsPath }, 'created project default and an admin API key');
   const keelApp = await createApp({ services, logger, maxBodyBytes: config.maxBodyBytes });
   const address = await keelApp.app.listen({ host: config.host, port: config.port });
   const port = keelApp.app.server.address();

@@ -74,21 +74,30 @@ export function createAuthService({ store, clock, ids }: AuthServiceDeps) {
     listProjects: () => store.listProjects(),
 
     /**
-     * First start: project `default` with its Default experiment and the instance administrator key.
-     * Returns undefined when the instance already has projects.
+     * First start: project `default` with its Default experiment, and the instance administrator key.
+     * The secret is handed to `persist` (the credentials file) before the key is stored, and every
+     * step is skipped when already done, so a crash at any point is repaired by the next start.
+     * Returns undefined when an instance administrator key already exists.
      */
-    async bootstrap(): Promise<CreatedKey | undefined> {
-      if ((await store.listProjects()).length > 0) return undefined;
-      let project: Project;
-      try {
-        project = await store.createProject('default', clock.now());
-      } catch (error) {
-        // Another server on the same database bootstrapped first.
-        if (hasErrorCode(error, 'ALREADY_EXISTS')) return undefined;
-        throw error;
+    async bootstrap(persist: (secret: string) => Promise<void>): Promise<CreatedKey | undefined> {
+      if ((await store.listApiKeys(undefined)).some((key) => key.superuser)) return undefined;
+      let project = await store.getProjectByName('default');
+      if (project === undefined) {
+        try {
+          project = await store.createProject('default', clock.now());
+        } catch (error) {
+          // Another server on the same database is bootstrapping at the same time.
+          if (!hasErrorCode(error, 'ALREADY_EXISTS')) throw error;
+          project = await requireProject('default');
+        }
       }
-      await store.createExperiment(project.id, { name: 'Default', artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: clock.now() });
-      return createKey(project, 'local admin', 'admin', true);
+      if ((await store.getExperimentByName(project.id, 'Default')) === undefined) {
+        await store.createExperiment(project.id, { name: 'Default', artifactLocation: (id) => `mlflow-artifacts:/${id}`, tags: [], now: clock.now() });
+      }
+      const issued = issueApiKey(ids);
+      await persist(issued.secret);
+      const key = await store.createApiKey({ id: issued.id, projectId: project.id, name: 'local admin', role: 'admin', superuser: true, keyHash: issued.hash, prefix: issued.prefix, createdAt: clock.now() });
+      return { key, secret: issued.secret };
     },
   };
 }

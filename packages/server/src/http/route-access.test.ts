@@ -322,7 +322,8 @@ describe('route access', () => {
     const registered = server.server.routes.map((route) => `${route.method} ${route.url}`);
     expect(registered.filter((route) => !Object.hasOwn(routeTable, route)), 'registered routes missing from the table in route-access.test.ts').toEqual([]);
     expect(Object.keys(routeTable).filter((route) => !registered.includes(route)), 'table rows that name no registered route').toEqual([]);
-    expect(listServedRoutes(server.server.app).filter((route) => !registered.includes(route)), 'routes served but not declared with defineRoute').toEqual([]);
+    // What Fastify actually serves is exactly what was declared with defineRoute (nothing registered around it).
+    expect([...listServedRoutes(server.server.app)].sort(), 'routes served vs routes declared with defineRoute').toEqual([...registered].sort());
     expect(new Set(registered).size).toBe(registered.length);
 
     const own = await createFixture(projectB);

@@ -7,12 +7,13 @@ import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { type ArtifactStore, KeelError } from '@keel/spec';
 
-/** A file where a directory is needed on the way, or a directory where the file goes: the caller's path is wrong. */
+/** A file where a directory is needed on the way, a directory where the file goes, or a name too long: the caller's path is wrong. */
 function pathConflict(error: unknown, key: string): unknown {
   const code = (error as { code?: unknown } | null)?.code;
   if (code === 'ENOTDIR' || code === 'EISDIR' || code === 'EEXIST' || code === 'ENOTEMPTY') {
     return new KeelError('INVALID_PARAMETER_VALUE', `Artifact path '${key}' runs through an existing file or names an existing directory`, { cause: error });
   }
+  if (code === 'ENAMETOOLONG') return new KeelError('INVALID_PARAMETER_VALUE', `Artifact path '${key.slice(0, 200)}...' has a name longer than the file system allows`, { cause: error });
   return error;
 }
 
