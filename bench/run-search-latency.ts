@@ -75,7 +75,8 @@ async function timeRaw(raw: RawSearch, limit: number, count: number, withRows: b
  */
 export async function runSearchLatency(options: RunSearchLatencyOptions = {}): Promise<RunSearchLatencyResult> {
   const backend = options.backend ?? 'sqlite';
-  const runs = options.runs ?? 10_000;
+  // KEEL_BENCH_SEARCH_RUNS scales the seed down on a slow machine; the figures name the count used.
+  const runs = options.runs ?? (Number(process.env.KEEL_BENCH_SEARCH_RUNS) || 10_000);
   const metricsPerRun = options.metricsPerRun ?? 20;
   const paramsPerRun = options.paramsPerRun ?? 20;
   const queries = options.queries ?? 200;

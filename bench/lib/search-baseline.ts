@@ -64,23 +64,21 @@ export function rawSqliteSearch(home: string, experimentId: string, shape: Searc
   };
 }
 
-/** The same search on PostgreSQL with node-postgres (named, so prepared once). */
+/** The same search on PostgreSQL with node-postgres: named (prepared once), the page's rows read in parallel as Keel does. */
 export async function rawPostgresSearch(url: string, experimentId: string, shape: SearchShape): Promise<RawSearch> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  const experiment = (await client.query<{ pk: string; project_id: string }>('SELECT pk, project_id FROM experiments WHERE experiment_number = $1', [Number(experimentId)])).rows[0];
+  const pool = new pg.Pool({ connectionString: url, max: pageTables.length });
+  const experiment = (await pool.query<{ pk: string; project_id: string }>('SELECT pk, project_id FROM experiments WHERE experiment_number = $1', [Number(experimentId)])).rows[0];
   if (experiment === undefined) throw new Error(`no experiment ${experimentId}`);
   const run = async (limit: number) =>
-    (await client.query<{ pk: string; run_id: string }>({ name: 'bench_search', text: numbered(searchSql), values: [shape.filterKey, shape.threshold, shape.orderKey, experiment.project_id, experiment.pk, limit] })).rows;
+    (await pool.query<{ pk: string; run_id: string }>({ name: 'bench_search', text: numbered(searchSql), values: [shape.filterKey, shape.threshold, shape.orderKey, experiment.project_id, experiment.pk, limit] })).rows;
   return {
     query: async (limit) => (await run(limit)).map((row) => row.run_id),
     queryWithRows: async (limit) => {
       const runs = await run(limit);
       const pks = runs.map((row) => row.pk);
-      let rows = runs.length;
-      for (const table of pageTables) rows += (await client.query({ name: `bench_${table}_${pks.length}`, text: pageSql(table, pks.length, true), values: pks })).rows.length;
-      return { runIds: runs.map((row) => row.run_id), rows };
+      const pages = await Promise.all(pageTables.map((table) => pool.query({ name: `bench_${table}_${pks.length}`, text: pageSql(table, pks.length, true), values: pks })));
+      return { runIds: runs.map((row) => row.run_id), rows: runs.length + pages.reduce((total, page) => total + page.rows.length, 0) };
     },
-    close: () => client.end(),
+    close: () => pool.end(),
   };
 }

@@ -6,8 +6,6 @@ import { z } from 'zod';
 export interface Connection {
   baseUrl: string;
   apiKey: string;
-  /** Where the key came from, for messages. */
-  source: string;
 }
 
 const credentialsSchema = z.object({ project: z.string().optional(), api_key: z.string().min(1) });
@@ -22,7 +20,7 @@ export async function resolveConnection(env: Readonly<Record<string, string | un
     throw new KeelError('INVALID_PARAMETER_VALUE', `KEEL_URL must be an http(s) URL, got '${baseUrl}'`);
   }
   const fromEnv = env.KEEL_API_KEY?.trim();
-  if (fromEnv !== undefined && fromEnv !== '') return { baseUrl, apiKey: fromEnv, source: 'KEEL_API_KEY' };
+  if (fromEnv !== undefined && fromEnv !== '') return { baseUrl, apiKey: fromEnv };
 
   const file = path.join(path.resolve(cwd, env.KEEL_HOME?.trim() || '.keel'), 'credentials.json');
   let text: string;
@@ -40,5 +38,5 @@ export async function resolveConnection(env: Readonly<Record<string, string | un
   }
   const parsed = credentialsSchema.safeParse(json);
   if (!parsed.success) throw new KeelError('INVALID_PARAMETER_VALUE', `${file} is not valid credentials: expected {"project": "...", "api_key": "..."}`);
-  return { baseUrl, apiKey: parsed.data.api_key, source: file };
+  return { baseUrl, apiKey: parsed.data.api_key };
 }

@@ -92,7 +92,7 @@ export function createRegistryApi(transport: Transport): RegistryApi {
     },
     async lineage(name, number) {
       const answer = await transport.request({ method: 'GET', path: `${version(name, number)}/lineage`, schema: lineageSchema });
-      return { modelVersion: answer.modelVersion, run: answer.run === null ? null : fromWireRun(answer.run), experiment: answer.experiment };
+      return { modelVersion: answer.modelVersion, run: answer.run === null ? null : fromWireRun(answer.run), experiment: answer.experiment, loggedModel: answer.loggedModel };
     },
   };
 }

@@ -71,7 +71,11 @@ function checkStep(step: number, key: string): void {
   if (!Number.isSafeInteger(step)) throw new KeelError('INVALID_PARAMETER_VALUE', `Metric '${key}' has an invalid step ${step}: an integer is required`);
 }
 
-/** Starts a run (in an experiment found or created by name) and returns a handle that logs to it. */
+/**
+ * Starts a run (in an experiment found or created by name) and returns a handle that logs to it.
+ * Call `end()` (or at least `flush()`) before the process exits: the flush timer does not keep the
+ * process alive, so metrics still buffered then are lost.
+ */
 export async function startRun(clientOrOptions: KeelClient | KeelClientOptions, options: StartRunOptions = {}): Promise<RunHandle> {
   const client = 'runs' in clientOrOptions ? clientOrOptions : createKeelClient(clientOrOptions);
   const now = options.now ?? Date.now;

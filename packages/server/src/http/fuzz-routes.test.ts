@@ -2,7 +2,7 @@ import fc from 'fast-check';
 import { z } from 'zod';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
-  bearerAuth, createMlflowExperiment, createMlflowModelVersion, createMlflowRegisteredModel, listTree, mlflowHttp, openDatabaseProbe, startTestServer,
+  bearerAuth, createMlflowExperiment, createMlflowLoggedModel, createMlflowRegisteredModel, createMlflowRun, expectOk, listTree, mlflowHttp, openDatabaseProbe, startTestServer, uniqueName,
 } from '@keel/testing';
 import type { AnyRouteSpec } from '../http/route-spec.ts';
 
@@ -20,14 +20,33 @@ const probe = openDatabaseProbe(server.home);
 const admin = mlflowHttp(server.url, bearerAuth(server.adminKey));
 
 // Real ids, so that generated requests reach past "not found" into the handlers and the store.
+// Fuzzed requests may delete or rename them; `refreshFixtures` puts them back before each route.
 const experimentId = await createMlflowExperiment(admin);
-const registeredModel = await createMlflowRegisteredModel(admin);
-const fixture = await createMlflowModelVersion(admin, registeredModel, experimentId);
-const runId = fixture.runId;
-const modelId = fixture.modelId;
+const registeredModel = uniqueName('fuzz-model');
+const runId = (await createMlflowRun(admin, experimentId)).run_id;
 const artifactRoot = `${experimentId}/${runId}/artifacts`;
-const seeded = await admin.put(`/api/2.0/mlflow-artifacts/artifacts/${artifactRoot}/seed.txt`, 'seed', 'text/plain');
-expect(seeded.status).toBe(200);
+let modelId = '';
+
+async function refreshFixtures(): Promise<void> {
+  await admin.post('experiments/restore', { experiment_id: experimentId });
+  await admin.post('runs/restore', { run_id: runId });
+  if ((await admin.get(`logged-models/${modelId}`)).status !== 200) modelId = (await createMlflowLoggedModel(admin, experimentId, runId)).info.model_id;
+  if ((await admin.get('model-versions/get', { name: registeredModel, version: '1' })).status !== 200) {
+    // Versions are numbered from 1 again only in a new registered model.
+    await admin.delete('registered-models/delete', { name: registeredModel });
+    await createMlflowRegisteredModel(admin, registeredModel);
+    expectOk(await admin.post('model-versions/create', { name: registeredModel, source: `models:/${modelId}`, run_id: runId, model_id: modelId }));
+  }
+  expectOk(await admin.post('registered-models/alias', { name: registeredModel, alias: 'champion', version: '1' }));
+  expectOk(await admin.put(`/api/2.0/mlflow-artifacts/artifacts/${artifactRoot}/seed.txt`, 'seed', 'text/plain'));
+}
+await refreshFixtures();
+
+/** One of the values `pick` gives at generation time (the fixtures change between routes). */
+const current = (pick: () => readonly string[]): fc.Arbitrary<string> => fc.nat({ max: 100 }).map((index) => {
+  const values = pick();
+  return values[index % values.length] ?? '';
+});
 
 afterAll(async () => {
   probe.close();
@@ -37,9 +56,9 @@ afterAll(async () => {
 const routes: readonly AnyRouteSpec[] = server.server.routes;
 
 /** Strings a handler may recognise, mixed into every generated string. */
-const knownStrings = [experimentId, '0', runId, modelId, registeredModel, '1', 'champion', 'acc', 'lr', 'mlflow.runName', 'ACTIVE_ONLY', 'FINISHED', 'LOGGED_MODEL_READY', `runs:/${runId}/model`, `models:/${modelId}`, artifactRoot];
+const knownStrings = () => [experimentId, '0', runId, modelId, registeredModel, '1', 'champion', 'acc', 'lr', 'mlflow.runName', 'ACTIVE_ONLY', 'FINISHED', 'LOGGED_MODEL_READY', `runs:/${runId}/model`, `models:/${modelId}`, artifactRoot];
 const anyString = fc.oneof(
-  { weight: 4, arbitrary: fc.constantFrom(...knownStrings) },
+  { weight: 4, arbitrary: current(knownStrings) },
   { weight: 3, arbitrary: fc.string({ maxLength: 20 }) },
   { weight: 2, arbitrary: fc.string({ unit: 'binary', maxLength: 20 }) },
   { weight: 1, arbitrary: fc.constantFrom('', ' ', '..', '../..', '/etc/passwd', 'a\\b', '\u0000', "' OR 1=1 --", 'metrics.acc > 0.5', 'NaN', 'Infinity', '-1', '1e309', '99999999999999999999') },
@@ -47,6 +66,73 @@ const anyString = fc.oneof(
 );
 const anyNumber = fc.oneof(fc.integer(), fc.integer({ min: -2, max: 5 }), fc.double(), fc.constantFrom(0, -1, 1e300, 2 ** 53, -(2 ** 63), 1.5));
 const anyJson = fc.jsonValue({ maxDepth: 3 });
+const shortName = fc.string({ minLength: 1, maxLength: 12 }).map((text) => `n-${text}`);
+
+/** A plausible string for a field of this name, so that many requests get past validation. */
+function plausibleString(field: string | undefined): fc.Arbitrary<string> {
+  switch (field) {
+    case 'experiment_id':
+    case 'experimentId':
+    case 'experiment_ids':
+    case 'experimentIds':
+      return fc.constantFrom(experimentId, '0');
+    case 'run_id':
+    case 'run_uuid':
+    case 'runId':
+    case 'run_ids':
+    case 'source_run_id':
+      return fc.constant(runId);
+    case 'model_id':
+    case 'modelId':
+      return current(() => [modelId]);
+    case 'name':
+    case 'new_name':
+    case 'experiment_name':
+      return fc.oneof(fc.constant(registeredModel), shortName);
+    case 'key':
+    case 'metric_key':
+      return fc.constantFrom('acc', 'lr', 'loss', 'mlflow.note', 'k-1', 'a/b', 'team');
+    case 'version':
+      return fc.constantFrom('1', '2');
+    case 'alias':
+      return fc.constantFrom('champion', 'prod', 'b-1');
+    case 'source':
+      return current(() => [`runs:/${runId}/model`, `models:/${modelId}`, `models:/${registeredModel}/1`, 's3://bucket/model']);
+    case 'filter':
+      return fc.constantFrom('', 'metrics.acc > 0.5', "params.lr = '0.01'", "name LIKE '%n%'", "tags.team = 'a'", 'attributes.status = "RUNNING"');
+    case 'order_by':
+    case 'orderBy':
+      return fc.constantFrom('metrics.acc DESC', 'name ASC', 'start_time', 'version_number DESC', 'creation_timestamp');
+    case 'stages':
+      return fc.constantFrom('None', 'Production', 'Staging');
+    case 'path':
+      return fc.constantFrom('', 'dir', artifactRoot, `${artifactRoot}/dir`);
+    default:
+      return fc.string({ maxLength: 16 });
+  }
+}
+
+function plausibleNumber(field: string | undefined): fc.Arbitrary<number> {
+  switch (field) {
+    case 'timestamp':
+    case 'start_time':
+    case 'end_time':
+    case 'startTime':
+    case 'endTime':
+      return fc.integer({ min: 0, max: 2_000_000_000_000 });
+    case 'step':
+    case 'start_step':
+    case 'end_step':
+      return fc.integer({ min: 0, max: 1000 });
+    case 'max_results':
+    case 'maxResults':
+    case 'limit':
+    case 'maxPoints':
+      return fc.integer({ min: 1, max: 50 });
+    default:
+      return fc.oneof(fc.double(), fc.integer({ min: 0, max: 10 }));
+  }
+}
 
 type JsonSchema = {
   type?: string | string[];
@@ -57,39 +143,46 @@ type JsonSchema = {
   oneOf?: JsonSchema[];
   enum?: unknown[];
   const?: unknown;
+  pattern?: string;
 };
 
 function jsonSchemaOf(schema: z.ZodType | undefined): JsonSchema | undefined {
   return schema === undefined ? undefined : (z.toJSONSchema(schema, { io: 'input', unrepresentable: 'any' }) as JsonSchema);
 }
 
-/** Values shaped like `schema`, with a wrong value of any kind substituted now and then at every level. */
-function fromSchema(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
+/**
+ * Values shaped like `schema`, mostly plausible for the field they fill, with a wrong value of any
+ * kind (or any string, any number) substituted now and then at every level.
+ */
+function fromSchema(schema: JsonSchema, field: string | undefined, depth = 0): fc.Arbitrary<unknown> {
   const alternatives = schema.anyOf ?? schema.oneOf;
   let shaped: fc.Arbitrary<unknown>;
-  if (alternatives !== undefined) shaped = fc.oneof(...alternatives.map((alternative) => fromSchema(alternative, depth + 1)));
+  if (alternatives !== undefined) shaped = fc.oneof(...alternatives.map((alternative) => fromSchema(alternative, field, depth + 1)));
   else if (schema.const !== undefined) shaped = fc.constant(schema.const);
   else if (schema.enum !== undefined) shaped = fc.constantFrom(...schema.enum);
   else {
     const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
     switch (type) {
       case 'object': {
-        const properties = Object.entries(schema.properties ?? {});
         const record: Record<string, fc.Arbitrary<unknown>> = {};
-        for (const [key, property] of properties) record[key] = fromSchema(property, depth + 1);
-        shaped = fc.tuple(fc.record(record, { requiredKeys: (schema.required ?? []).filter((key) => key in record) }), fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 2 }))
+        for (const [key, property] of Object.entries(schema.properties ?? {})) record[key] = fromSchema(property, key, depth + 1);
+        const required = (schema.required ?? []).filter((key) => key in record);
+        shaped = fc
+          .tuple(fc.record(record, { requiredKeys: required }), fc.option(fc.dictionary(fc.string({ maxLength: 8 }), anyJson, { maxKeys: 2 }), { freq: 4 }))
           .map(([known, extra]) => ({ ...extra, ...known }));
         break;
       }
       case 'array':
-        shaped = fc.array(schema.items === undefined || depth > 4 ? anyJson : fromSchema(schema.items, depth + 1), { maxLength: depth === 1 ? 8 : 3 });
+        shaped = fc.array(schema.items === undefined || depth > 4 ? anyJson : fromSchema(schema.items, field, depth + 1), { maxLength: depth <= 1 ? 6 : 3 });
         break;
       case 'string':
-        shaped = anyString;
+        shaped = schema.pattern === '^-?\\d+$' ? plausibleNumber(field).map((value) => String(Math.trunc(value))) : fc.oneof({ weight: 4, arbitrary: plausibleString(field) }, { weight: 1, arbitrary: anyString });
         break;
       case 'integer':
+        shaped = fc.oneof({ weight: 4, arbitrary: plausibleNumber(field).map(Math.trunc) }, { weight: 1, arbitrary: anyNumber });
+        break;
       case 'number':
-        shaped = anyNumber;
+        shaped = fc.oneof({ weight: 4, arbitrary: plausibleNumber(field) }, { weight: 1, arbitrary: anyNumber });
         break;
       case 'boolean':
         shaped = fc.boolean();
@@ -98,7 +191,7 @@ function fromSchema(schema: JsonSchema, depth = 0): fc.Arbitrary<unknown> {
         shaped = anyJson;
     }
   }
-  return fc.oneof({ weight: 8, arbitrary: shaped }, { weight: 1, arbitrary: anyJson });
+  return fc.oneof({ weight: 12, arbitrary: shaped }, { weight: 1, arbitrary: anyJson });
 }
 
 interface Generated {
@@ -150,7 +243,7 @@ function bodyArbitrary(route: AnyRouteSpec): fc.Arbitrary<{ body: string | Uint8
   }
   const schema = jsonSchemaOf(route.body);
   const json = fc.oneof(
-    { weight: 6, arbitrary: (schema === undefined ? anyJson : fromSchema(schema)).map((value) => JSON.stringify(value) ?? 'null') },
+    { weight: 8, arbitrary: (schema === undefined ? anyJson : fromSchema(schema, undefined)).map((value) => JSON.stringify(value) ?? 'null') },
     { weight: 2, arbitrary: anyJson.map((value) => JSON.stringify(value)) },
     { weight: 1, arbitrary: fc.uint8Array({ minLength: 1, maxLength: 256 }) },
     { weight: 1, arbitrary: fc.string({ unit: 'binary', maxLength: 64 }) },
@@ -164,12 +257,17 @@ function bodyArbitrary(route: AnyRouteSpec): fc.Arbitrary<{ body: string | Uint8
   });
 }
 
+/** A query string: the route's own parameters (from its schema), plus odd and unknown keys. */
 function queryArbitrary(route: AnyRouteSpec): fc.Arbitrary<[string, string][]> {
   const schema = jsonSchemaOf(route.query);
-  const known = Object.keys(schema?.properties ?? {});
-  const key = fc.oneof({ weight: 4, arbitrary: known.length === 0 ? fc.string({ maxLength: 10 }) : fc.constantFrom(...known) }, { weight: 1, arbitrary: fc.string({ maxLength: 10 }) }, { weight: 1, arbitrary: fc.constantFrom('__proto__', 'constructor', 'a[]', 'a[0]') });
-  const value = fc.oneof(anyString, anyNumber.map(String), fc.constantFrom('true', 'false', '', 'null', '[]', '{}'));
-  return fc.array(fc.tuple(key, value), { maxLength: 6 });
+  const asText = (value: unknown): string => (typeof value === 'string' ? value : JSON.stringify(value) ?? '');
+  const own = schema === undefined ? fc.constant<[string, string][]>([]) : fromSchema(schema, undefined).map((value): [string, string][] => {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) return [['q', asText(value)]];
+    return Object.entries(value).flatMap(([key, item]): [string, string][] => (Array.isArray(item) ? item.map((entry): [string, string] => [key, asText(entry)]) : [[key, asText(item)]]));
+  });
+  const oddKey = fc.oneof(fc.string({ maxLength: 10 }), fc.constantFrom('__proto__', 'constructor', 'run_ids[]', 'run_ids[0]', 'experiment_id[]'));
+  const odd = fc.array(fc.tuple(oddKey, fc.oneof(anyString, anyNumber.map(String), fc.constantFrom('true', '', 'null', '[]', '{}'))), { maxLength: 3 });
+  return fc.tuple(own, fc.option(odd, { freq: 3 })).map(([pairs, extra]) => [...pairs, ...(extra ?? [])]);
 }
 
 function requestArbitrary(route: AnyRouteSpec): fc.Arbitrary<Generated> {
@@ -200,6 +298,7 @@ describe('fuzzing every registered route', () => {
   });
 
   it.each(routes.map((route) => [`${route.method} ${route.url}`, route] as const))('%s', async (_label, route) => {
+    await refreshFixtures();
     await fc.assert(
       fc.asyncProperty(requestArbitrary(route), async (request) => {
         const counts = probe.counts();

@@ -65,10 +65,25 @@ export const registryEventSchema = z.object({
   details: z.record(z.string(), z.unknown()),
 });
 export const historyQuerySchema = z.object({ limit: queryInt.min(1).max(1000).optional(), action: z.string().optional() });
+export const loggedModelSchema = z.object({
+  modelId: z.string(),
+  experimentId: z.string(),
+  name: z.string(),
+  sourceRunId: z.string(),
+  status: z.enum(['LOGGED_MODEL_PENDING', 'LOGGED_MODEL_READY', 'LOGGED_MODEL_UPLOAD_FAILED']),
+  modelType: z.string(),
+  artifactUri: z.string(),
+  creationTimestamp: z.number(),
+  lastUpdatedTimestamp: z.number(),
+  creatorId: z.string(),
+  tags: z.array(keyValueSchema),
+  params: z.array(keyValueSchema),
+});
 export const lineageSchema = z.object({
   modelVersion: modelVersionSchema,
   run: runSchema.nullable(),
   experiment: experimentSchema.nullable(),
+  loggedModel: loggedModelSchema.nullable(),
 });
 
 export type WireModelVersion = z.infer<typeof modelVersionSchema>;
