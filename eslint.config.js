@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/node_modules/**', 'dist/**', 'bench/results/**', '.keel/**', 'test-results/**'] },
+  { ignores: ['**/node_modules/**', 'dist/**', 'bench/results/**', '.keel/**', 'test-results/**', '.tmp/**'] },
   {
     files: ['**/*.ts'],
     extends: [tseslint.configs.base],

@@ -54,8 +54,16 @@ export async function runIngestionLoad(server: KeelServer, shape: IngestionShape
     // Nothing may be lost: every run holds all its points of one key.
     const perKey = shape.batchesPerClient * Math.ceil(shape.batchSize / shape.keys);
     for (const runId of runIds) {
-      const history = await client.get<{ metrics?: unknown[] }>(`/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=metric_0&max_results=25000`);
-      if (history.metrics?.length !== perKey) throw new Error(`run ${runId} holds ${history.metrics?.length ?? 0} points of metric_0, expected ${perKey}`);
+      let stored = 0;
+      let token: string | undefined;
+      do {
+        const page: { metrics?: unknown[]; next_page_token?: string } = await client.get(
+          `/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=metric_0&max_results=25000${token === undefined ? '' : `&page_token=${encodeURIComponent(token)}`}`,
+        );
+        stored += page.metrics?.length ?? 0;
+        token = page.next_page_token;
+      } while (token !== undefined);
+      if (stored !== perKey) throw new Error(`run ${runId} holds ${stored} points of metric_0, expected ${perKey}`);
     }
     const points = shape.clients * shape.batchesPerClient * shape.batchSize;
     return { plan, load, points, pointsPerSecond: (points / load.elapsedMs) * 1000, rss };

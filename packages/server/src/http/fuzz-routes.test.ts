@@ -70,7 +70,7 @@ const shortName = fc.string({ minLength: 1, maxLength: 12 }).map((text) => `n-${
 
 /** A plausible string for a field of this name, so that many requests get past validation. */
 function plausibleString(field: string | undefined): fc.Arbitrary<string> {
-  switch (field) {
+  switch (field ?? '') {
     case 'experiment_id':
     case 'experimentId':
     case 'experiment_ids':
@@ -113,7 +113,7 @@ function plausibleString(field: string | undefined): fc.Arbitrary<string> {
 }
 
 function plausibleNumber(field: string | undefined): fc.Arbitrary<number> {
-  switch (field) {
+  switch (field ?? '') {
     case 'timestamp':
     case 'start_time':
     case 'end_time':
@@ -162,7 +162,7 @@ function fromSchema(schema: JsonSchema, field: string | undefined, depth = 0): f
   else if (schema.enum !== undefined) shaped = fc.constantFrom(...schema.enum);
   else {
     const type = Array.isArray(schema.type) ? schema.type[0] : schema.type;
-    switch (type) {
+    switch (type ?? '') {
       case 'object': {
         const record: Record<string, fc.Arbitrary<unknown>> = {};
         for (const [key, property] of Object.entries(schema.properties ?? {})) record[key] = fromSchema(property, key, depth + 1);
@@ -215,7 +215,12 @@ function paramValue(name: string, route: AnyRouteSpec): fc.Arbitrary<string> {
     key: ['acc', 'team'],
   };
   if (name === '*') {
-    const inside = fc.array(fc.oneof(fc.constantFrom('seed.txt', 'dir', 'x.bin', '.', '..'), fc.string({ minLength: 1, maxLength: 12 }).map(encodeURIComponent)), { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/'));
+    const segment = fc.oneof(
+      { weight: 3, arbitrary: fc.constantFrom('seed.txt', 'dir', 'x.bin', '.', '..', '%2e%2e', 'seed.txt%2Fchild') },
+      { weight: 3, arbitrary: fc.string({ minLength: 1, maxLength: 12 }).map(encodeURIComponent) },
+      { weight: 1, arbitrary: fc.integer({ min: 200, max: 600 }).map((length) => 'L'.repeat(length)) },
+    );
+    const inside = fc.array(segment, { minLength: 1, maxLength: 4 }).map((parts) => parts.join('/'));
     const base = route.url.startsWith('/api/2.0/mlflow-artifacts') ? fc.constantFrom(`${artifactRoot}/`, `${experimentId}/models/${modelId}/artifacts/`, `${experimentId}/${runId}/`, '') : fc.constant('');
     return fc.oneof(fc.tuple(base, inside).map(([prefix, rest]) => `${prefix}${rest}`), random);
   }
@@ -288,7 +293,7 @@ async function send(route: AnyRouteSpec, request: Generated): Promise<{ status: 
 
 const storedFiles = () => listTree(server.home).filter((entry) => !entry.startsWith('keel.db'));
 
-const runsPerRoute = Number(process.env.KEEL_FUZZ_RUNS ?? 25);
+const runsPerRoute = Number(process.env.KEEL_FUZZ_RUNS ?? 20);
 
 describe('fuzzing every registered route', () => {
   it('covers the routes of all three APIs', () => {

@@ -178,6 +178,17 @@ describe('paths that do not fit the run layout', () => {
   });
 });
 
+describe('names the file system cannot hold', () => {
+  it('a file name longer than 255 bytes is 400 INVALID_PARAMETER_VALUE, not a server error', async () => {
+    const { root } = await newRunRoot();
+    const before = listTree(path.join(server.home, 'artifacts'));
+    expectMlflowError(await client.put(proxy(`${root}/${'n'.repeat(300)}.txt`), 'x', 'text/plain'), 400, 'INVALID_PARAMETER_VALUE');
+    expectMlflowError(await client.put(proxy(`${root}/${'d'.repeat(300)}/file.txt`), 'x', 'text/plain'), 400, 'INVALID_PARAMETER_VALUE');
+    expect(listTree(path.join(server.home, 'artifacts'))).toEqual(before);
+    expectMlflowError(await client.get(proxy(`${root}/${'n'.repeat(300)}.txt`)), 404, 'RESOURCE_DOES_NOT_EXIST');
+  });
+});
+
 describe('logged model artifacts', () => {
   it('live under <exp>/models/<model_id>/artifacts; the wrong experiment or an unknown model is 404', async () => {
     const experimentId = await createMlflowExperiment(client);

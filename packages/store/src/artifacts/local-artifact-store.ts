@@ -17,18 +17,30 @@ function pathConflict(error: unknown, key: string): unknown {
   return error;
 }
 
+/** The deepest of `directory` and its parents that exists (as anything). */
+async function deepestExisting(directory: string): Promise<string> {
+  let current = directory;
+  while ((await stat(current).catch(() => undefined)) === undefined) {
+    const parent = path.dirname(current);
+    if (parent === current) break;
+    current = parent;
+  }
+  return current;
+}
+
 /**
- * Removes the directories a failed upload created, deepest first, stopping at the first that is not
- * empty (another upload may have put a file there in the meantime).
+ * Removes the directories a failed upload created (those below `existing`), deepest first,
+ * stopping at the first that is not empty (another upload may have put a file there meanwhile).
  */
-async function removeEmptyDirectories(deepest: string, highest: string): Promise<void> {
-  for (let directory = deepest; directory.length >= highest.length; directory = path.dirname(directory)) {
+async function removeCreatedDirectories(deepest: string, existing: string): Promise<void> {
+  for (let directory = deepest; directory.startsWith(existing + path.sep); directory = path.dirname(directory)) {
     try {
       await rmdir(directory);
-    } catch {
-      return;
+    } catch (error) {
+      // Not made (the failure came first) is fine; not empty means another upload uses it.
+      const code = (error as { code?: unknown }).code;
+      if (code !== 'ENOENT' && code !== 'ENAMETOOLONG') return;
     }
-    if (directory === highest) return;
   }
 }
 
@@ -46,10 +58,8 @@ export function createLocalArtifactStore(root: string): ArtifactStore {
     async put(key, body, options = {}) {
       const target = resolve(key);
       const directory = path.dirname(target);
-      const firstCreated = await mkdir(directory, { recursive: true }).catch((error: unknown) => {
-        throw pathConflict(error, key);
-      });
-      const temporary = path.join(path.dirname(target), `.upload-${randomUUID()}`);
+      const existing = await deepestExisting(directory);
+      const temporary = path.join(directory, `.upload-${randomUUID()}`);
       let size = 0;
       const limit = options.maxBytes ?? Number.POSITIVE_INFINITY;
       const counter = new Transform({
@@ -60,11 +70,13 @@ export function createLocalArtifactStore(root: string): ArtifactStore {
         },
       });
       try {
+        await mkdir(directory, { recursive: true });
         await pipeline(body, counter, createWriteStream(temporary, { flags: 'wx' }));
         await rename(temporary, target);
       } catch (error) {
-        await rm(temporary, { force: true });
-        if (firstCreated !== undefined) await removeEmptyDirectories(directory, firstCreated);
+        // Nothing of a failed upload stays behind: no temporary file, no directory made for it.
+        await rm(temporary, { force: true }).catch(() => undefined);
+        await removeCreatedDirectories(directory, existing);
         throw pathConflict(error, key);
       }
       return { size };
