@@ -1,11 +1,14 @@
 import { type ApiKeyRecord, type KeelStore, KeelError, hasErrorCode, type Principal, type Project, type Role, roleAtLeast } from '@keel/spec';
 import type { Clock, IdGenerator } from '../ports.ts';
 import { hashApiKey, issueApiKey } from './api-key-secret.ts';
+import { createKeyCache } from './key-cache.ts';
 
 export interface AuthServiceDeps {
   store: KeelStore;
   clock: Clock;
   ids: IdGenerator;
+  /** How long a verified key is remembered (default 2 s; 0 turns the cache off). */
+  keyCacheMs?: number;
 }
 
 export interface CreatedKey {
@@ -16,7 +19,8 @@ export interface CreatedKey {
 
 const projectNamePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
-export function createAuthService({ store, clock, ids }: AuthServiceDeps) {
+export function createAuthService({ store, clock, ids, keyCacheMs = 2000 }: AuthServiceDeps) {
+  const keyCache = createKeyCache(keyCacheMs);
   const createKey = async (project: Project, name: string, role: Role, superuser: boolean): Promise<CreatedKey> => {
     const issued = issueApiKey(ids);
     const key = await store.createApiKey({ id: issued.id, projectId: project.id, name, role, superuser, keyHash: issued.hash, prefix: issued.prefix, createdAt: clock.now() });
@@ -35,8 +39,12 @@ export function createAuthService({ store, clock, ids }: AuthServiceDeps) {
      */
     async authenticate(secret: string | undefined, projectName: string | undefined): Promise<Principal> {
       if (secret === undefined || secret === '') throw new KeelError('UNAUTHENTICATED', 'An API key is required: send Authorization: Bearer <key>');
-      const record = await store.findApiKeyByHash(hashApiKey(secret));
-      if (record === undefined || record.revokedAt !== null) throw new KeelError('UNAUTHENTICATED', 'Invalid or revoked API key');
+      let record = keyCache.get(secret, clock.now());
+      if (record === undefined) {
+        record = await store.findApiKeyByHash(hashApiKey(secret));
+        if (record === undefined || record.revokedAt !== null) throw new KeelError('UNAUTHENTICATED', 'Invalid or revoked API key');
+        keyCache.set(secret, record, clock.now());
+      }
       const principal: Principal = { keyId: record.id, projectId: record.projectId, projectName: record.projectName, role: record.role, superuser: record.superuser };
       if (projectName === undefined || projectName === '' || projectName === record.projectName) return principal;
       if (!record.superuser) throw new KeelError('PERMISSION_DENIED', `This key belongs to project '${record.projectName}'`);
@@ -69,6 +77,7 @@ export function createAuthService({ store, clock, ids }: AuthServiceDeps) {
 
     async revokeKey(id: string, projectId: number | undefined): Promise<void> {
       if (!(await store.revokeApiKey(id, projectId, clock.now()))) throw new KeelError('RESOURCE_DOES_NOT_EXIST', `No active key with id '${id}'`);
+      keyCache.forgetKey(id);
     },
 
     listProjects: () => store.listProjects(),

@@ -51,8 +51,13 @@ export function validateTags(tags: readonly KeyValue[]): void {
 }
 
 export function validateMetrics(metrics: readonly Metric[]): void {
+  // A batch repeats a few keys over many steps: check each key once.
+  const checked = new Set<string>();
   for (const metric of metrics) {
-    validateKey(metric.key, 'Metric');
+    if (!checked.has(metric.key)) {
+      validateKey(metric.key, 'Metric');
+      checked.add(metric.key);
+    }
     if (!Number.isSafeInteger(metric.timestamp) || metric.timestamp < 0) {
       throw new KeelError('INVALID_PARAMETER_VALUE', `Metric '${metric.key}' has an invalid timestamp ${metric.timestamp}: a non-negative integer of milliseconds is required`);
     }

@@ -3,6 +3,7 @@ import type { AppServices } from '../app-services.ts';
 import { defineRoute } from '../http/route-spec.ts';
 import { metricJson } from './mlflow-json.ts';
 import { double, int64, keyValue, pickRunId, repeated, runIdentity } from './mlflow-wire.ts';
+import { wireMetricList } from './wire-metric-list.ts';
 
 const metricShape = { key: z.string(), value: double, timestamp: int64, step: int64.optional() };
 
@@ -19,9 +20,9 @@ export function mlflowMetricRoutes({ tracking, metrics }: AppServices) {
     }),
     defineRoute({
       method: 'POST', url: '/api/2.0/mlflow/runs/log-batch', access: 'write', api: 'mlflow', summary: 'Log metrics, params and tags in one transaction',
-      body: z.object({ run_id: z.string(), metrics: z.array(z.object(metricShape)).optional(), params: z.array(keyValue).optional(), tags: z.array(keyValue).optional() }),
+      body: z.object({ run_id: z.string(), metrics: wireMetricList.optional(), params: z.array(keyValue).optional(), tags: z.array(keyValue).optional() }),
       handler: async ({ principal, body }) => {
-        const batchMetrics = (body.metrics ?? []).map((metric) => ({ key: metric.key, value: metric.value, timestamp: metric.timestamp, step: metric.step ?? 0 }));
+        const batchMetrics = body.metrics ?? [];
         await tracking.logBatch(principal.projectId, body.run_id, { metrics: batchMetrics, params: body.params ?? [], tags: body.tags ?? [] });
         metrics.ingested('metrics', batchMetrics.length);
         metrics.ingested('params', body.params?.length ?? 0);

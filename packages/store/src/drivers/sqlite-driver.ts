@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { AsyncMutex } from './async-mutex.ts';
+import { startWalCheckpointer } from './wal-checkpointer.ts';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './sql-driver.ts';
 
 export interface SqliteDriverOptions {
@@ -24,6 +25,12 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   db.pragma('cache_size = -65536');
   // MLflow's LIKE is case-sensitive; ILIKE is compiled to LOWER(..) LIKE LOWER(..).
   db.pragma('case_sensitive_like = ON');
+  const inMemory = options.filename === ':memory:' || options.filename === '';
+  const checkpointer = inMemory ? undefined : startWalCheckpointer(options.filename);
+  if (checkpointer !== undefined) {
+    db.pragma('wal_autocheckpoint = 0');
+    db.pragma('journal_size_limit = 67108864');
+  }
 
   const statements = new Map<string, Statement>();
   const prepare = (sql: string): Statement => {
@@ -79,6 +86,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
       if (closed) return;
       closed = true;
       await mutex.idle();
+      await checkpointer?.stop();
       statements.clear();
       db.close();
     },

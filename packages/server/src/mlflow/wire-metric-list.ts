@@ -1,0 +1,45 @@
+import type { Metric } from '@keel/spec';
+import { z } from 'zod';
+
+const specialDoubles: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+
+function toDouble(value: unknown): number | undefined {
+  if (typeof value === 'number') return value;
+  if (typeof value !== 'string') return undefined;
+  const special = specialDoubles[value];
+  if (special !== undefined) return special;
+  const parsed = Number(value);
+  return value.trim() === '' || Number.isNaN(parsed) ? undefined : parsed;
+}
+
+function toInt64(value: unknown): number | undefined {
+  const parsed = typeof value === 'number' ? value : typeof value === 'string' && /^-?\d+$/.test(value) ? Number(value) : undefined;
+  return parsed !== undefined && Number.isSafeInteger(parsed) ? parsed : undefined;
+}
+
+/**
+ * The `metrics` list of log-batch, in one loop. It accepts exactly what the per-field zod schema
+ * (`mlflow-wire.ts`: double and int64) accepts, but a 1,000-metric batch is the hot path of
+ * ingestion and a union schema per field cost about 0.75 ms per batch.
+ */
+export const wireMetricList = z.array(z.unknown()).transform((items, context): Metric[] => {
+  const metrics: Metric[] = new Array<Metric>(items.length);
+  for (let index = 0; index < items.length; index += 1) {
+    const item = items[index];
+    const fail = (field: string, message: string): never => {
+      context.addIssue({ code: 'custom', path: [index, field], message });
+      return z.NEVER as never;
+    };
+    if (typeof item !== 'object' || item === null || Array.isArray(item)) return fail('', 'expected an object');
+    const record = item as Record<string, unknown>;
+    if (typeof record.key !== 'string') return fail('key', 'expected a string');
+    const value = toDouble(record.value);
+    if (value === undefined) return fail('value', 'expected a number, "NaN", "Infinity" or "-Infinity"');
+    const timestamp = toInt64(record.timestamp);
+    if (timestamp === undefined) return fail('timestamp', 'expected an integer');
+    const step = record.step === undefined ? 0 : toInt64(record.step);
+    if (step === undefined) return fail('step', 'expected an integer');
+    metrics[index] = { key: record.key, value, timestamp, step };
+  }
+  return metrics;
+});
