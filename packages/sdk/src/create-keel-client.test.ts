@@ -88,6 +88,27 @@ describe('createKeelClient', () => {
     expect(gateway.calls).toHaveLength(3);
   });
 
+  it('does not repeat a create whose outcome is unknown, but repeats idempotent writes', async () => {
+    const gateway = flakyFetch(1, () => new Response('<html>Bad Gateway</html>', { status: 502 }));
+    const client = createKeelClient({ baseUrl: server.url, apiKey: server.adminKey, fetch: gateway.fetch, retry: noWait });
+    expect(await failure(client.experiments.create({ name: 'maybe-created' }))).toMatchObject({ status: 502 });
+    expect(gateway.calls).toHaveLength(1);
+
+    const reset = flakyFetch(1, () => Promise.reject(new TypeError('fetch failed', { cause: Object.assign(new Error('socket hang up'), { code: 'ECONNRESET' }) })));
+    const afterReset = createKeelClient({ baseUrl: server.url, apiKey: server.adminKey, fetch: reset.fetch, retry: noWait });
+    expect(await failure(afterReset.experiments.create({ name: 'maybe-created-too' }))).toMatchObject({ status: 0, code: 'TEMPORARILY_UNAVAILABLE' });
+    expect(reset.calls).toHaveLength(1);
+
+    const direct = createKeelClient({ baseUrl: server.url, apiKey: server.adminKey, retry: noWait });
+    const experiment = await direct.experiments.create({ name: 'idempotent-writes' });
+    const run = await direct.runs.create({ experimentId: experiment.experimentId });
+    const flaky = flakyFetch(1, () => new Response('<html>Bad Gateway</html>', { status: 502 }));
+    const logger = createKeelClient({ baseUrl: server.url, apiKey: server.adminKey, fetch: flaky.fetch, retry: noWait });
+    await logger.runs.logBatch(run.info.runId, { metrics: [{ key: 'loss', value: 0.5, timestamp: 1, step: 0 }] });
+    expect(flaky.calls).toHaveLength(2);
+    expect((await direct.runs.get(run.info.runId)).data.metrics).toEqual([{ key: 'loss', value: 0.5, timestamp: 1, step: 0 }]);
+  });
+
   it('does not retry a 400, and gives up on transient failures after maxAttempts', async () => {
     const counted = flakyFetch(0, () => new Response());
     const client = createKeelClient({ baseUrl: server.url, apiKey: server.adminKey, fetch: counted.fetch, retry: noWait });

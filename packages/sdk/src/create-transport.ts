@@ -27,6 +27,17 @@ export interface SendOptions {
   body?: BodyFactory | undefined;
   /** False for a body that can be read only once (a caller's stream). */
   retry?: boolean;
+  /**
+   * Whether sending twice does no harm. Defaults to true for every method but POST. A POST that is not
+   * idempotent (a create) is retried only when the server surely did not act on it: 429, 503, or a
+   * refused connection; a timeout or a 502 may hide a request that was carried out.
+   */
+  idempotent?: boolean;
+}
+
+function surelyNotCarriedOut(failure: KeelApiError): boolean {
+  if (failure.status === 429 || failure.status === 503) return true;
+  return failure.status === 0 && failure.message.includes('ECONNREFUSED');
 }
 
 export interface Transport {
@@ -99,6 +110,7 @@ export function createTransport(options: TransportOptions): Transport {
   const send = async (request: SendOptions): Promise<Response> => {
     const url = buildUrl(options.baseUrl, request.path, request.query);
     const attempts = request.retry === false ? 1 : retry.maxAttempts;
+    const idempotent = request.idempotent ?? request.method !== 'POST';
     for (let attempt = 1; ; attempt += 1) {
       const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
       if (options.project !== undefined && options.project !== '') headers['x-keel-project'] = options.project;
@@ -118,13 +130,13 @@ export function createTransport(options: TransportOptions): Transport {
         response = await options.fetch(url, init);
       } catch (error) {
         const failure = networkError(error, options.baseUrl);
-        if (attempt >= attempts) throw failure;
+        if (attempt >= attempts || (!idempotent && !surelyNotCarriedOut(failure))) throw failure;
         await retry.sleep(retry.delayMs(attempt));
         continue;
       }
       if (response.ok) return response;
       const failure = await errorFromResponse(response, request.method, request.path);
-      if (!failure.retryable || attempt >= attempts) throw failure;
+      if (!failure.retryable || attempt >= attempts || (!idempotent && !surelyNotCarriedOut(failure))) throw failure;
       await retry.sleep(retry.delayMs(attempt, retryAfterMs(response)));
     }
   };

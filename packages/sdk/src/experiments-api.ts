@@ -38,7 +38,7 @@ export function createExperimentsApi(transport: Transport): ExperimentsApi {
     },
     rename: (experimentId, name) => transport.request({ method: 'PATCH', path: byId(experimentId), json: { name }, schema: experimentSchema }),
     delete: (experimentId) => transport.request({ method: 'DELETE', path: byId(experimentId), schema: experimentSchema }),
-    restore: (experimentId) => transport.request({ method: 'POST', path: `${byId(experimentId)}/restore`, json: {}, schema: experimentSchema }),
+    restore: (experimentId) => transport.request({ method: 'POST', path: `${byId(experimentId)}/restore`, json: {}, schema: experimentSchema, idempotent: true }),
     setTag: (experimentId, key, value) => transport.request({ method: 'PUT', path: `${byId(experimentId)}/tags/${segment(key)}`, json: { value }, schema: experimentSchema }),
     deleteTag: (experimentId, key) => transport.request({ method: 'DELETE', path: `${byId(experimentId)}/tags/${segment(key)}`, schema: experimentSchema }),
   };

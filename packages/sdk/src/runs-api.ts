@@ -109,6 +109,8 @@ export function createRunsApi(transport: Transport): RunsApi {
     transport.request({
       method: 'POST',
       path: `${byId(runId)}/log`,
+      // Metrics already stored are skipped, params take the same value again, tags are overwritten.
+      idempotent: true,
       json: {
         metrics: batch.metrics?.map((metric) => ({ key: metric.key, value: toWireValue(metric.value), timestamp: metric.timestamp, step: metric.step ?? 0 })),
         params: toKeyValues(batch.params),
@@ -156,13 +158,13 @@ export function createRunsApi(transport: Transport): RunsApi {
     create: async (input) =>
       fromWireRun(await transport.request({ method: 'POST', path: base, json: { experimentId: input.experimentId, runName: input.runName, startTime: input.startTime, tags: toKeyValues(input.tags) }, schema: runSchema })),
     async search(options) {
-      const page = await transport.request({ method: 'POST', path: `${base}/search`, json: options, schema: runPageSchema });
+      const page = await transport.request({ method: 'POST', path: `${base}/search`, json: options, schema: runPageSchema, idempotent: true });
       return { items: page.items.map(fromWireRun), nextPageToken: page.nextPageToken };
     },
     get: getRun,
     update: async (runId, update) => fromWireRun(await transport.request({ method: 'PATCH', path: byId(runId), json: update, schema: runSchema })),
     delete: async (runId) => fromWireRun(await transport.request({ method: 'DELETE', path: byId(runId), schema: runSchema })),
-    restore: async (runId) => fromWireRun(await transport.request({ method: 'POST', path: `${byId(runId)}/restore`, json: {}, schema: runSchema })),
+    restore: async (runId) => fromWireRun(await transport.request({ method: 'POST', path: `${byId(runId)}/restore`, json: {}, schema: runSchema, idempotent: true })),
     logBatch,
     async setTag(runId, key, value) {
       const tags: KeyValue[] = [{ key, value }];

@@ -1,3 +1,5 @@
+import { type HttpAnswer, readHttpAnswer } from './read-http-answer.ts';
+
 /** One HTTP request to a Keel server, as the route tables of the HTTP tests describe it. */
 export interface KeelRequest {
   method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
@@ -11,13 +13,7 @@ export interface KeelRequest {
   headers?: Record<string, string>;
 }
 
-export interface KeelResponse {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The parsed body, or undefined when it is not JSON. */
-  json: unknown;
-}
+export type KeelResponse = HttpAnswer;
 
 export const bearer = (key: string): Record<string, string> => ({ authorization: `Bearer ${key}` });
 
@@ -43,15 +39,7 @@ export async function callKeel(baseUrl: string, request: KeelRequest, key?: stri
     headers['content-type'] = 'application/json';
     body = JSON.stringify(request.body);
   }
-  const response = await fetch(keelUrl(baseUrl, request), { method: request.method, headers: { ...headers, ...request.headers }, body });
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
+  return readHttpAnswer(await fetch(keelUrl(baseUrl, request), { method: request.method, headers: { ...headers, ...request.headers }, body }));
 }
 
 /** Like `callKeel`, but fails unless the answer is 2xx; returns the parsed body. */

@@ -4,6 +4,7 @@ import http from 'node:http';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { expect } from 'vitest';
+import { type HttpAnswer, readHttpAnswer } from './read-http-answer.ts';
 
 /**
  * HTTP helpers for tests that speak MLflow's REST API to a real `keel server` the way the MLflow
@@ -30,13 +31,7 @@ export function authorizationHeaders(auth: MlflowAuth): Record<string, string> {
   }
 }
 
-export interface HttpAnswer {
-  status: number;
-  headers: Headers;
-  text: string;
-  /** The body parsed as JSON, or undefined when it is not JSON. */
-  json: unknown;
-}
+export type { HttpAnswer } from './read-http-answer.ts';
 
 export type QueryValue = string | number | boolean | undefined | readonly (string | number)[];
 
@@ -57,16 +52,7 @@ export function queryString(query: Record<string, QueryValue>): string {
   return text === '' ? '' : `?${text}`;
 }
 
-async function answer(response: Response): Promise<HttpAnswer> {
-  const text = await response.text();
-  let json: unknown;
-  try {
-    json = text === '' ? undefined : JSON.parse(text);
-  } catch {
-    json = undefined;
-  }
-  return { status: response.status, headers: response.headers, text, json };
-}
+const answer = readHttpAnswer;
 
 export interface MlflowHttp {
   readonly baseUrl: string;

@@ -41,12 +41,13 @@ export async function loadRuns(db: SqlExecutor, runRows: SqlRow[]): Promise<Run[
   if (runRows.length === 0) return [];
   const pks = runRows.map((row) => Number(row.pk));
   const inList = placeholders(pks.length);
+  // Ordered as the primary keys are, so that the database reads the page's rows without sorting.
   const [metricRows, paramRows, tagRows, inputRows, linkRows] = await Promise.all([
-    db.all(`SELECT run_pk, key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_pk IN (${inList}) ORDER BY key`, pks),
-    db.all(`SELECT run_pk, key, value FROM run_params WHERE run_pk IN (${inList}) ORDER BY key`, pks),
-    db.all(`SELECT run_pk, key, value FROM run_tags WHERE run_pk IN (${inList}) ORDER BY key`, pks),
-    db.all(`SELECT run_pk, dataset_name, dataset_digest, source_type, source, dataset_schema, profile, tags_json FROM run_inputs WHERE run_pk IN (${inList}) ORDER BY dataset_name`, pks),
-    db.all(`SELECT run_pk, direction, model_id, step FROM run_model_links WHERE run_pk IN (${inList}) ORDER BY model_id`, pks),
+    db.all(`SELECT run_pk, key, value, is_nan, timestamp, step FROM latest_metrics WHERE run_pk IN (${inList}) ORDER BY run_pk, key`, pks),
+    db.all(`SELECT run_pk, key, value FROM run_params WHERE run_pk IN (${inList}) ORDER BY run_pk, key`, pks),
+    db.all(`SELECT run_pk, key, value FROM run_tags WHERE run_pk IN (${inList}) ORDER BY run_pk, key`, pks),
+    db.all(`SELECT run_pk, dataset_name, dataset_digest, source_type, source, dataset_schema, profile, tags_json FROM run_inputs WHERE run_pk IN (${inList}) ORDER BY run_pk, dataset_name`, pks),
+    db.all(`SELECT run_pk, direction, model_id, step FROM run_model_links WHERE run_pk IN (${inList}) ORDER BY run_pk, model_id`, pks),
   ]);
   const metrics = group(metricRows, (row): Metric => ({ key: String(row.key), value: decodeMetricValue(row.value, row.is_nan), timestamp: Number(row.timestamp), step: Number(row.step) }));
   const params = group(paramRows, keyValue);
