@@ -63,6 +63,11 @@ function compileFilter(filter: readonly SearchComparison[], compiled: CompiledFi
   });
 }
 
+interface OrderJoin {
+  sql: string;
+  key: string;
+}
+
 export function createRunSearch(db: SqlDriver): TrackingStore['searchRuns'] {
   return async (projectId, query) => {
     const numbers = query.experimentIds.map(parseExperimentNumber).filter((number): number is number => number !== undefined);
@@ -70,13 +75,13 @@ export function createRunSearch(db: SqlDriver): TrackingStore['searchRuns'] {
     const compiled: CompiledFilter = { joins: [], joinParams: [], where: ['r.project_id = ?', `e.experiment_number IN (${placeholders(numbers.length)})`], whereParams: [projectId, ...numbers] };
     if (query.viewType !== 'ALL') compiled.where.push(`r.lifecycle_stage = '${query.viewType === 'ACTIVE_ONLY' ? 'active' : 'deleted'}'`);
     compileFilter(query.filter, compiled);
+    const orderJoins: OrderJoin[] = [];
     const order: string[] = [];
     query.orderBy.forEach((clause, index) => {
       const direction = clause.ascending ? 'ASC' : 'DESC';
       if (clause.entity === 'metric' || clause.entity === 'param' || clause.entity === 'tag') {
         const alias = `o${index}`;
-        compiled.joins.push(`LEFT JOIN ${entityTable[clause.entity]} ${alias} ON ${alias}.run_pk = r.pk AND ${alias}.key = ?`);
-        compiled.joinParams.push(clause.key);
+        orderJoins.push({ sql: `LEFT JOIN ${entityTable[clause.entity]} ${alias} ON ${alias}.run_pk = r.pk AND ${alias}.key = ?`, key: clause.key });
         const missing = clause.entity === 'metric' ? `${alias}.value IS NULL OR ${alias}.is_nan = 1` : `${alias}.value IS NULL`;
         order.push(`CASE WHEN ${missing} THEN 1 ELSE 0 END`, `${alias}.value ${direction}`);
       } else if (clause.entity === 'attribute') {
@@ -90,10 +95,40 @@ export function createRunSearch(db: SqlDriver): TrackingStore['searchRuns'] {
     });
     order.push('r.start_time DESC', 'r.run_id ASC');
     const offset = decodeOffsetToken(query.pageToken);
-    const rows = await db.all(
-      `SELECT ${runInfoColumns} FROM ${runFrom} ${compiled.joins.join(' ')} WHERE ${compiled.where.join(' AND ')} ORDER BY ${order.join(', ')} LIMIT ? OFFSET ?`,
-      [...compiled.joinParams, ...compiled.whereParams, query.maxResults + 1, offset],
-    );
+    const limit = query.maxResults + 1;
+    const select = (from: string, joins: OrderJoin[], extraWhere: string[], extraParams: SqlValue[], orderBy: string[], count: number, skip: number) =>
+      db.all(
+        `SELECT ${runInfoColumns} FROM ${from} ${[...compiled.joins, ...joins.map((join) => join.sql)].join(' ')} WHERE ${[...extraWhere, ...compiled.where].join(' AND ')} ORDER BY ${orderBy.join(', ')} LIMIT ? OFFSET ?`,
+        [...compiled.joinParams, ...joins.map((join) => join.key), ...extraParams, ...compiled.whereParams, count, skip],
+      );
+    const [firstJoin, ...otherJoins] = orderJoins;
+    let rows;
+    if (query.orderBy[0]?.entity === 'metric' && firstJoin !== undefined) {
+      // Ordered by a metric: first the runs that have it (read in value order from the
+      // latest_metrics (key, value) index, so a page stops early instead of sorting every match),
+      // then the runs without it or with NaN. Together they are exactly the order above.
+      const rest = order.slice(2);
+      const withMetric = await select(
+        `latest_metrics o0 CROSS JOIN ${runFrom}`, otherJoins, ['o0.key = ?', 'o0.is_nan = 0', 'o0.run_pk = r.pk'], [firstJoin.key], [order[1] ?? '', ...rest], limit, offset,
+      );
+      rows = withMetric;
+      if (withMetric.length < limit) {
+        let before = offset + withMetric.length;
+        if (withMetric.length === 0 && offset > 0) {
+          const counted = await db.all(
+            `SELECT COUNT(*) AS n FROM latest_metrics o0 CROSS JOIN ${runFrom} ${compiled.joins.join(' ')} WHERE o0.key = ? AND o0.is_nan = 0 AND o0.run_pk = r.pk AND ${compiled.where.join(' AND ')}`,
+            [...compiled.joinParams, firstJoin.key, ...compiled.whereParams],
+          );
+          before = Number(counted[0]?.n ?? 0);
+        }
+        // NaN before missing, as MLflow orders them (and the same on both dialects).
+        const nanFirst = 'CASE WHEN o0.value IS NULL THEN 1 ELSE 0 END';
+        const withoutMetric = await select(runFrom, orderJoins, ['(o0.value IS NULL OR o0.is_nan = 1)'], [], [nanFirst, ...rest], limit - withMetric.length, Math.max(0, offset - before));
+        rows = [...withMetric, ...withoutMetric];
+      }
+    } else {
+      rows = await select(runFrom, orderJoins, [], [], order, limit, offset);
+    }
     const page = offsetPage(rows, offset, query.maxResults);
     return { items: await loadRuns(db, page.items), nextPageToken: page.nextPageToken };
   };

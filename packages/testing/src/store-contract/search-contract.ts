@@ -146,6 +146,36 @@ export function describeSearchContract(open: OpenStore): void {
       await expectCode(store().searchRuns(seeded.projectId, query({ pageToken: 'garbage!' })), 'INVALID_PARAMETER_VALUE');
     });
 
+    it('orders ties, NaN and missing values the same on every page and backend', async () => {
+      const s = store();
+      const projectId = seeded.projectId;
+      const experimentId = await newExperiment(s, projectId, 'metric-order');
+      const runWith = async (label: string, startTime: number, score: number | undefined): Promise<string> => {
+        const runId = (await newRun(s, projectId, experimentId, { runName: label, startTime })).info.runId;
+        await s.logBatch(projectId, runId, { metrics: score === undefined ? [metric('other', 1, 0, 1)] : [metric('score', score, 0, 1)], params: [], tags: [] });
+        return runId;
+      };
+      const low = await runWith('low', 100, 0.5);
+      const highOld = await runWith('high-old', 200, 0.9);
+      const nan = await runWith('nan', 300, Number.NaN);
+      const missingOld = await runWith('missing-old', 400, undefined);
+      const highNew = await runWith('high-new', 500, 0.9);
+      const missingNew = await runWith('missing-new', 600, undefined);
+      const base = { experimentIds: [experimentId] };
+      const descending = [highNew, highOld, low, nan, missingNew, missingOld];
+      const ascending = [low, highNew, highOld, nan, missingNew, missingOld];
+      for (const [ascendingOrder, expected] of [[false, descending], [true, ascending]] as const) {
+        const orderBy = [{ entity: 'metric' as const, key: 'score', ascending: ascendingOrder }];
+        expect(await ids({ ...base, orderBy })).toEqual(expected);
+        for (const pageSize of [1, 2, 4]) {
+          const pages = await collectPages((pageToken) => s.searchRuns(projectId, query({ ...base, orderBy, maxResults: pageSize, pageToken })), pageSize);
+          expect(pages.map((run) => run.info.runId)).toEqual(expected);
+        }
+      }
+      const filtered = await ids({ ...base, orderBy: [{ entity: 'metric', key: 'score', ascending: false }], filter: [{ entity: 'attribute', key: 'start_time', operator: '>=', value: 300 }] });
+      expect(filtered).toEqual([highNew, nan, missingNew, missingOld]);
+    });
+
     it('selects deleted runs with DELETED_ONLY and all with ALL', async () => {
       const { cnnA, rnnB, noAccC, deletedD, secondExpE } = seeded.runs;
       expect(await ids({ viewType: 'DELETED_ONLY' })).toEqual([deletedD]);
