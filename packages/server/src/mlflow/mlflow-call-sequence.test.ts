@@ -26,20 +26,6 @@ afterAll(async () => {
 const runArtifactUri = (experimentId: string, runId: string) => `mlflow-artifacts:/${experimentId}/${runId}/artifacts`;
 const pngBytes = Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a, 0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 1, 2, 3, 4, 5, 250, 251, 252]);
 
-describe('probes the client makes before the script runs', () => {
-  it('GET /version answers a plain-text version below 3.4 and GET /health answers OK', async () => {
-    const version = await fetch(`${server.url}/version`);
-    expect(version.status).toBe(200);
-    expect(version.headers.get('content-type')).toMatch(/^text\/plain/);
-    const text = await version.text();
-    expect(text).toMatch(/^\d+\.\d+\.\d+$/);
-    const [major, minor] = text.split('.').map(Number) as [number, number];
-    expect(major * 100 + minor).toBeLessThan(304);
-    const health = await fetch(`${server.url}/health`);
-    expect({ status: health.status, text: await health.text() }).toEqual({ status: 200, text: 'OK' });
-  });
-});
-
 describe('MLflow 3.x call sequence (mlflow-rest-api.md §4)', () => {
   it('1. experiments/get-by-name: 404 RESOURCE_DOES_NOT_EXIST for a missing name, the experiment once it exists', async () => {
     const name = uniqueName('demo');
