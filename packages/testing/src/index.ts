@@ -14,3 +14,4 @@ export {
   type MlflowLoggedModelJson, type MlflowModelVersionJson, type MlflowRunInfoJson, type MlflowRunJson,
 } from './mlflow-fixtures.ts';
 export { parsePrometheusText, prometheusValue, type PrometheusSample } from './parse-prometheus-text.ts';
+export { startFakeOpenAiServer, type FakeOpenAiOptions, type FakeOpenAiRequest, type FakeOpenAiServer } from './fake-openai-server.ts';

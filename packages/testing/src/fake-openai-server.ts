@@ -1,0 +1,153 @@
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+export interface FakeOpenAiRequest {
+  path: string;
+  body: Record<string, unknown>;
+  headers: IncomingMessage['headers'];
+}
+
+export interface FakeOpenAiOptions {
+  /** The assistant's answer to a chat request; defaults to echoing the last user message. */
+  reply?: (body: Record<string, unknown>) => string;
+  /** Prompt tokens served from the provider's cache, reported in `prompt_tokens_details.cached_tokens`. */
+  cachedTokens?: number;
+}
+
+export interface FakeOpenAiServer {
+  /** Base URL to give the `openai` client: `http://127.0.0.1:PORT/v1`. */
+  baseURL: string;
+  requests: FakeOpenAiRequest[];
+  /** The next chat request answers this HTTP status with OpenAI's error body. */
+  failNext(status: number, message?: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * A local server speaking OpenAI's wire protocol (chat completions with and without SSE streaming,
+ * embeddings, errors), so tests drive the real `openai` SDK without a paid API. Token counts are
+ * whitespace word counts, deterministic for assertions.
+ */
+export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeOpenAiServer> {
+  const requests: FakeOpenAiRequest[] = [];
+  const failures: { status: number; message: string }[] = [];
+  let sequence = 0;
+  const server = createServer((request, response) => {
+    void readJson(request).then((body) => {
+      const path = request.url ?? '/';
+      requests.push({ path, body, headers: request.headers });
+      if (request.method !== 'POST') return sendJson(response, 405, errorBody('method not allowed', 'invalid_request_error'));
+      if (path === '/v1/chat/completions') {
+        const failure = failures.shift();
+        if (failure !== undefined) return sendJson(response, failure.status, errorBody(failure.message, failure.status === 429 ? 'rate_limit_exceeded' : 'server_error'));
+        sequence += 1;
+        return answerChat(response, body, `chatcmpl-fake${sequence}`, options);
+      }
+      if (path === '/v1/embeddings') return answerEmbeddings(response, body);
+      return sendJson(response, 404, errorBody(`no route ${path}`, 'invalid_request_error'));
+    }, () => sendJson(response, 400, errorBody('body is not JSON', 'invalid_request_error')));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    baseURL: `http://127.0.0.1:${port}/v1`,
+    requests,
+    failNext: (status, message = 'upstream failure') => {
+      failures.push({ status, message });
+    },
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections();
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}
+
+function answerChat(response: ServerResponse, body: Record<string, unknown>, id: string, options: FakeOpenAiOptions): void {
+  const messages = Array.isArray(body.messages) ? (body.messages as { role?: unknown; content?: unknown }[]) : [];
+  const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
+  const lastUser = [...messages].reverse().find((message) => message.role === 'user');
+  const content = options.reply ? options.reply(body) : `echo: ${typeof lastUser?.content === 'string' ? lastUser.content : ''}`;
+  const promptTokens = messages.reduce((sum, message) => sum + countWords(typeof message.content === 'string' ? message.content : JSON.stringify(message.content ?? '')), 0);
+  const completionTokens = countWords(content);
+  const usage = {
+    prompt_tokens: promptTokens,
+    completion_tokens: completionTokens,
+    total_tokens: promptTokens + completionTokens,
+    prompt_tokens_details: { cached_tokens: Math.min(options.cachedTokens ?? 0, promptTokens) },
+    completion_tokens_details: { reasoning_tokens: 0 },
+  };
+  const responseModel = `${model}-2024-07-18`;
+  const created = Math.floor(Date.now() / 1000);
+  if (body.stream !== true) {
+    sendJson(response, 200, {
+      id,
+      object: 'chat.completion',
+      created,
+      model: responseModel,
+      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
+      usage,
+      system_fingerprint: 'fp_fake',
+    });
+    return;
+  }
+  const streamOptions = body.stream_options as { include_usage?: unknown } | undefined;
+  response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
+  const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
+    `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: responseModel, system_fingerprint: 'fp_fake', choices, ...extra })}\n\n`;
+  response.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
+  for (const piece of content.match(/\S+\s*/g) ?? []) {
+    response.write(chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+  }
+  response.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]));
+  if (streamOptions?.include_usage === true) response.write(chunk([], { usage }));
+  response.end('data: [DONE]\n\n');
+}
+
+function answerEmbeddings(response: ServerResponse, body: Record<string, unknown>): void {
+  const inputs = Array.isArray(body.input) ? body.input : [body.input];
+  const texts = inputs.map((input) => (typeof input === 'string' ? input : JSON.stringify(input)));
+  const dimensions = typeof body.dimensions === 'number' ? body.dimensions : 8;
+  const tokens = texts.reduce((sum, text) => sum + countWords(text), 0);
+  sendJson(response, 200, {
+    object: 'list',
+    model: typeof body.model === 'string' ? body.model : 'text-embedding-3-small',
+    data: texts.map((text, index) => ({ object: 'embedding', index, embedding: embed(text, dimensions) })),
+    usage: { prompt_tokens: tokens, total_tokens: tokens },
+  });
+}
+
+/** A deterministic unit vector derived from the text's characters. */
+function embed(text: string, dimensions: number): number[] {
+  const vector = new Array<number>(dimensions).fill(0);
+  for (let index = 0; index < text.length; index += 1) {
+    const slot = index % dimensions;
+    vector[slot] = (vector[slot] ?? 0) + text.charCodeAt(index) / 128;
+  }
+  const norm = Math.hypot(...vector) || 1;
+  return vector.map((value) => value / norm);
+}
+
+function countWords(text: string): number {
+  return text.split(/\s+/).filter((word) => word.length > 0).length;
+}
+
+function errorBody(message: string, type: string) {
+  return { error: { message, type, param: null, code: null } };
+}
+
+function sendJson(response: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  response.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  response.end(text);
+}
+
+async function readJson(request: IncomingMessage): Promise<Record<string, unknown>> {
+  const chunks: Buffer[] = [];
+  for await (const chunk of request) chunks.push(chunk as Buffer);
+  const text = Buffer.concat(chunks).toString('utf8');
+  if (text === '') return {};
+  const value: unknown = JSON.parse(text);
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new Error('not an object');
+  return value as Record<string, unknown>;
+}
