@@ -8,3 +8,4 @@ export { createRegistryService, type RegistryService, type Lineage } from './reg
 export { createArtifactService, type ArtifactService } from './artifacts/artifact-service.ts';
 export { normalizeArtifactPath } from './artifacts/normalize-artifact-path.ts';
 export { parseSearchFilter, parseOrderBy, type SearchTarget } from './search/index.ts';
+export { createPromptService, compilePrompt, diffPromptVersions, diffLines, parseTemplateVariables, validateNewPromptVersion, type PromptService, type PromptVersionDiff, type PromptUsage, type CreatePromptInput } from './prompts/index.ts';

@@ -1,9 +1,10 @@
 import type { AuthStore } from './auth-store.ts';
+import type { PromptStore } from './prompt-store.ts';
 import type { RegistryStore } from './registry-store.ts';
 import type { TrackingStore } from './tracking-store.ts';
 
 /** Everything Keel keeps in its database. One implementation, over SQLite and PostgreSQL. */
-export interface KeelStore extends AuthStore, TrackingStore, RegistryStore {
+export interface KeelStore extends AuthStore, TrackingStore, RegistryStore, PromptStore {
   readonly dialect: 'sqlite' | 'postgres';
   /** Cheap liveness probe of the database. */
   ping(): Promise<void>;

@@ -7,6 +7,7 @@ import { createLogBatch } from './log-batch.ts';
 import { createLoggedModelQueries } from './logged-model-queries.ts';
 import { createMetricHistoryQueries } from './metric-history.ts';
 import { createModelVersionQueries } from './model-version-queries.ts';
+import { createPromptQueries } from './prompt-queries.ts';
 import { createRegisteredModelQueries } from './registered-model-queries.ts';
 import { createRunQueries } from './run-queries.ts';
 import { createRunSearch } from './run-search.ts';
@@ -25,6 +26,7 @@ export async function createSqlStore(driver: SqlDriver): Promise<KeelStore> {
     ...createRegisteredModelQueries(driver),
     ...createModelVersionQueries(driver),
     ...createLoggedModelQueries(driver),
+    ...createPromptQueries(driver),
     ping: async () => {
       await driver.all('SELECT 1 AS ok');
     },

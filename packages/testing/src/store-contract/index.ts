@@ -5,6 +5,7 @@ import { describeExperimentContract } from './experiment-contract.ts';
 import { describeLogBatchContract } from './log-batch-contract.ts';
 import { describeLoggedModelContract } from './logged-model-contract.ts';
 import { describeMetricContract } from './metric-contract.ts';
+import { describePromptContract } from './prompt-contract.ts';
 import { describeRegistryContract } from './registry-contract.ts';
 import { describeRunContract } from './run-contract.ts';
 import { describeSearchContract } from './search-contract.ts';
@@ -26,5 +27,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeSearchContract(open);
     describeRegistryContract(open);
     describeLoggedModelContract(open);
+    describePromptContract(open);
   });
 }
