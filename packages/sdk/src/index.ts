@@ -11,3 +11,8 @@ export type { ArtifactSource, TransferProgress, ProgressListener } from './to-up
 export type { KeyValues } from './to-key-values.ts';
 export { startRun, type RunHandle, type StartRunOptions, type ParamValue } from './start-run.ts';
 export type { Experiment, Run, RunInfo, RunStatus, Metric, KeyValue, Page, Project, Role, ViewType } from '@keel/spec';
+export {
+  createKeelTracing, wrapOpenAI, keelSpanKinds,
+  type KeelTracing, type KeelTracingOptions, type SpanOptions, type StartSpanOptions, type SpanHandle, type TracingStats, type KeelSpanKind,
+  type TraceLevelOptions, type OpenAiLike, type WrapOpenAiOptions, type OtlpEncoding, type OtlpCompression, type GenAiMessage, type GenAiPart,
+} from './tracing/index.ts';
