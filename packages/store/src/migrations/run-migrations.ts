@@ -1,5 +1,6 @@
 import type { Dialect, SqlDriver } from '../drivers/sql-driver.ts';
 import { migration001Init } from './migration-001-init.ts';
+import { migration002Traces } from './migration-002-traces.ts';
 import { migration003Prompts } from './migration-003-prompts.ts';
 
 export interface Migration {
@@ -9,7 +10,11 @@ export interface Migration {
 }
 
 /** Every migration, in order. Append only: a released migration never changes. */
-export const migrations: readonly Migration[] = [migration001Init, migration003Prompts];
+export const migrations: readonly Migration[] = [
+  migration001Init,
+  migration002Traces,
+  migration003Prompts,
+];
 
 const fills: Record<Dialect, Record<string, string>> = {
   sqlite: { id: 'INTEGER PRIMARY KEY', double: 'REAL', without_rowid: ' WITHOUT ROWID' },

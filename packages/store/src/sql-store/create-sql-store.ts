@@ -11,6 +11,7 @@ import { createPromptQueries } from './prompt-queries.ts';
 import { createRegisteredModelQueries } from './registered-model-queries.ts';
 import { createRunQueries } from './run-queries.ts';
 import { createRunSearch } from './run-search.ts';
+import { createTraceQueries } from './trace-queries.ts';
 
 /** The one store: the same SQL over SQLite and PostgreSQL. Applies missing migrations first. */
 export async function createSqlStore(driver: SqlDriver): Promise<KeelStore> {
@@ -26,6 +27,7 @@ export async function createSqlStore(driver: SqlDriver): Promise<KeelStore> {
     ...createRegisteredModelQueries(driver),
     ...createModelVersionQueries(driver),
     ...createLoggedModelQueries(driver),
+    ...createTraceQueries(driver),
     ...createPromptQueries(driver),
     ping: async () => {
       await driver.all('SELECT 1 AS ok');

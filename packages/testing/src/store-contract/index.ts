@@ -9,6 +9,8 @@ import { describePromptContract } from './prompt-contract.ts';
 import { describeRegistryContract } from './registry-contract.ts';
 import { describeRunContract } from './run-contract.ts';
 import { describeSearchContract } from './search-contract.ts';
+import { describeTraceAnalyticsContract } from './trace-analytics-contract.ts';
+import { describeTraceContract } from './trace-contract.ts';
 
 export type { OpenStore } from './contract-helpers.ts';
 
@@ -27,6 +29,8 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeSearchContract(open);
     describeRegistryContract(open);
     describeLoggedModelContract(open);
+    describeTraceContract(open);
+    describeTraceAnalyticsContract(open);
     describePromptContract(open);
   });
 }

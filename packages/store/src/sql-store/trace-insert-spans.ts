@@ -1,0 +1,47 @@
+import type { ProjectSpan, TraceStore } from '@keel/spec';
+import type { SqlDriver, SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
+import { pushSpanParams, spanColumns } from './trace-span-row.ts';
+import { summarizeSpans, upsertTraceSummaries } from './trace-summaries.ts';
+
+// 500 rows x 31 columns = 15,500 parameters: under SQLite's 32,766 and PostgreSQL's 65,535.
+const chunkSize = 500;
+const rowPlaceholder = `(${spanColumns.map(() => '?').join(', ')})`;
+const insertSql = (rows: number): string =>
+  `INSERT INTO spans (${spanColumns.join(', ')}) VALUES ${Array.from({ length: rows }, () => rowPlaceholder).join(', ')} ON CONFLICT DO NOTHING`;
+
+const spanKey = (item: ProjectSpan): string => `${item.projectId}/${item.span.traceId}/${item.span.spanId}`;
+
+/** The spans of `chunk` that the insert actually stored; a span already there (an exporter's retry) is not. */
+async function insertChunk(tx: SqlExecutor, chunk: readonly ProjectSpan[]): Promise<readonly ProjectSpan[]> {
+  const params: SqlValue[] = [];
+  for (const item of chunk) pushSpanParams(params, item.projectId, item.span);
+  // Usually every span is new: then the rows inserted are the chunk itself, and RETURNING would
+  // only cost time. When some span was already stored, undo the chunk and insert it again with
+  // RETURNING, so that the summaries never count a span twice.
+  await tx.run('SAVEPOINT span_chunk');
+  if ((await tx.run(insertSql(chunk.length), params)) === chunk.length) {
+    await tx.run('RELEASE SAVEPOINT span_chunk');
+    return chunk;
+  }
+  await tx.run('ROLLBACK TO SAVEPOINT span_chunk');
+  await tx.run('RELEASE SAVEPOINT span_chunk');
+  const rows = await tx.all(`${insertSql(chunk.length)} RETURNING project_id, trace_id, span_id`, params);
+  const inserted = new Set(rows.map((row) => `${Number(row.project_id)}/${String(row.trace_id)}/${String(row.span_id)}`));
+  return chunk.filter((item) => inserted.has(spanKey(item)));
+}
+
+export function createInsertSpans(db: SqlDriver): TraceStore['insertSpans'] {
+  return async (spans) => {
+    if (spans.length === 0) return;
+    // A span twice in one request is stored once. Sorting fixes the order in which concurrent
+    // PostgreSQL transactions take unique-index locks, so they wait for each other instead of deadlocking.
+    const unique = new Map<string, ProjectSpan>();
+    for (const item of spans) if (!unique.has(spanKey(item))) unique.set(spanKey(item), item);
+    const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
+    await db.transaction(async (tx) => {
+      const inserted: ProjectSpan[] = [];
+      for (let start = 0; start < sorted.length; start += chunkSize) inserted.push(...(await insertChunk(tx, sorted.slice(start, start + chunkSize))));
+      await upsertTraceSummaries(tx, summarizeSpans(inserted));
+    });
+  };
+}

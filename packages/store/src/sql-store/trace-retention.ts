@@ -1,0 +1,40 @@
+import type { TraceStore } from '@keel/spec';
+import type { SqlDriver } from '../drivers/sql-driver.ts';
+import { placeholders } from './compile-comparison.ts';
+import { recomputeTraceSummaries } from './trace-summaries.ts';
+
+// Each chunk is its own short transaction, so ingest (which waits for SQLite's one writer) never
+// waits long behind the retention job.
+const chunkSize = 1_000;
+
+export function createDeleteSpansBefore(db: SqlDriver): TraceStore['deleteSpansBefore'] {
+  return async (projectId, beforeUs, limit) => {
+    let deleted = 0;
+    while (deleted < limit) {
+      const count = Math.min(chunkSize, limit - deleted);
+      const removed = await db.transaction(async (tx) => {
+        const rows = await tx.all(
+          `DELETE FROM spans WHERE (project_id, trace_id, span_id) IN (
+             SELECT project_id, trace_id, span_id FROM spans WHERE project_id = ? AND start_us < ? ORDER BY start_us LIMIT ?
+           ) RETURNING trace_id`,
+          [projectId, beforeUs, count],
+        );
+        const traceIds = [...new Set(rows.map((row) => String(row.trace_id)))].sort();
+        if (traceIds.length === 0) return 0;
+        await recomputeTraceSummaries(tx, projectId, traceIds);
+        // Scores of deleted spans, and every score of a trace that has no span left.
+        await tx.run(
+          `DELETE FROM trace_scores WHERE project_id = ? AND trace_id IN (${placeholders(traceIds.length)}) AND (
+             NOT EXISTS (SELECT 1 FROM traces t WHERE t.project_id = trace_scores.project_id AND t.trace_id = trace_scores.trace_id)
+             OR (span_id IS NOT NULL AND NOT EXISTS (
+               SELECT 1 FROM spans s WHERE s.project_id = trace_scores.project_id AND s.trace_id = trace_scores.trace_id AND s.span_id = trace_scores.span_id)))`,
+          [projectId, ...traceIds],
+        );
+        return rows.length;
+      });
+      deleted += removed;
+      if (removed < count) break;
+    }
+    return deleted;
+  };
+}

@@ -1,0 +1,58 @@
+import type { SpanKind, SpanRecord, SpanStatus } from '@keel/spec';
+import type { SqlRow, SqlValue } from '../drivers/sql-driver.ts';
+
+/** Columns of `spans` in insert order; project_id first. */
+export const spanColumns = [
+  'project_id', 'trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'start_us', 'end_us', 'latency_ms', 'status', 'status_message',
+  'service_name', 'provider', 'request_model', 'response_model', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cost',
+  'cost_source', 'ttft_ms', 'session_id', 'user_id', 'prompt_name', 'prompt_version', 'mapper_version', 'tags', 'input', 'output', 'raw',
+] as const;
+
+/** Appends one span's values to `params`, in `spanColumns` order. */
+export function pushSpanParams(params: SqlValue[], projectId: number, span: SpanRecord): void {
+  params.push(
+    projectId, span.traceId, span.spanId, span.parentSpanId, span.name, span.kind, span.startUs, span.endUs, span.latencyMs, span.status, span.statusMessage,
+    span.serviceName, span.provider, span.requestModel, span.responseModel, span.model, span.inputTokens, span.outputTokens, span.cachedInputTokens, span.cost,
+    span.costSource, span.timeToFirstTokenMs, span.sessionId, span.userId, span.promptName, span.promptVersion, span.mapperVersion,
+    JSON.stringify(span.tags), span.input, span.output, JSON.stringify(span.raw),
+  );
+}
+
+export const nullableString = (value: unknown): string | null => (value === null || value === undefined ? null : String(value));
+/** PostgreSQL returns SUM(bigint) as a numeric string; both dialects read back as numbers here. */
+export const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
+
+export function spanFromRow(row: SqlRow): SpanRecord {
+  return {
+    traceId: String(row.trace_id),
+    spanId: String(row.span_id),
+    parentSpanId: nullableString(row.parent_span_id),
+    name: String(row.name),
+    kind: String(row.kind) as SpanKind,
+    startUs: Number(row.start_us),
+    endUs: Number(row.end_us),
+    latencyMs: Number(row.latency_ms),
+    status: String(row.status) as SpanStatus,
+    statusMessage: String(row.status_message),
+    serviceName: nullableString(row.service_name),
+    provider: nullableString(row.provider),
+    requestModel: nullableString(row.request_model),
+    responseModel: nullableString(row.response_model),
+    model: nullableString(row.model),
+    input: nullableString(row.input),
+    output: nullableString(row.output),
+    inputTokens: nullableNumber(row.input_tokens),
+    outputTokens: nullableNumber(row.output_tokens),
+    cachedInputTokens: nullableNumber(row.cached_input_tokens),
+    cost: nullableNumber(row.cost),
+    costSource: nullableString(row.cost_source) as SpanRecord['costSource'],
+    timeToFirstTokenMs: nullableNumber(row.ttft_ms),
+    sessionId: nullableString(row.session_id),
+    userId: nullableString(row.user_id),
+    tags: JSON.parse(String(row.tags)) as string[],
+    promptName: nullableString(row.prompt_name),
+    promptVersion: nullableNumber(row.prompt_version),
+    mapperVersion: Number(row.mapper_version),
+    raw: JSON.parse(String(row.raw)) as SpanRecord['raw'],
+  };
+}
