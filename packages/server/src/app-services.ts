@@ -1,4 +1,5 @@
 import type { ArtifactService, AuthService, RegistryService, TrackingService } from '@keel/core';
+import type { PromptService } from '@keel/core';
 import type { KeelStore } from '@keel/spec';
 import type { HttpMetrics } from './http/http-metrics.ts';
 
@@ -9,6 +10,7 @@ export interface AppServices {
   tracking: TrackingService;
   registry: RegistryService;
   artifacts: ArtifactService;
+  prompts: PromptService;
   metrics: HttpMetrics;
   version: string;
 }

@@ -4,6 +4,7 @@ import { toErrorResponse, toMlflowError } from './http/error-response.ts';
 import { registerRoutes } from './http/register-routes.ts';
 import type { AnyRouteSpec } from './http/route-spec.ts';
 import type { AppServices } from './app-services.ts';
+import { langfusePromptRoutes } from './langfuse/langfuse-prompt-routes.ts';
 import { mlflowRoutes } from './mlflow/mlflow-routes.ts';
 import { nativeRoutes } from './native/native-routes.ts';
 import { systemRoutes } from './system/system-routes.ts';
@@ -50,7 +51,7 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
       socket.destroy(error);
     },
   });
-  const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services), ...nativeRoutes(services)];
+  const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services), ...nativeRoutes(services), ...langfusePromptRoutes(services)];
   const rawRoutes = jsonRoutes.filter((route) => route.rawBody === true);
   const parsedRoutes = jsonRoutes.filter((route) => route.rawBody !== true);
 

@@ -3,6 +3,7 @@ import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
 import { createArtifactService, createAuthService, createRegistryService, createTrackingService, randomIds, systemClock } from '@keel/core';
+import { createPromptService } from '@keel/core';
 import { createLocalArtifactStore, openStore } from '@keel/store';
 import type { AppServices } from './app-services.ts';
 import { createApp, type KeelApp } from './create-app.ts';
@@ -30,6 +31,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     tracking: createTrackingService({ store, clock: systemClock, ids: randomIds }),
     registry: createRegistryService({ store, clock: systemClock, ids: randomIds }),
     artifacts: createArtifactService({ store, artifacts: artifactStore, maxArtifactBytes: config.maxArtifactBytes }),
+    prompts: createPromptService({ store, clock: systemClock }),
     metrics: createHttpMetrics(),
     version: keelVersion,
   };

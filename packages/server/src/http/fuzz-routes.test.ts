@@ -41,6 +41,10 @@ async function refreshFixtures(): Promise<void> {
   expectOk(await admin.put(`/api/2.0/mlflow-artifacts/artifacts/${artifactRoot}/seed.txt`, 'seed', 'text/plain'));
 }
 await refreshFixtures();
+// A prompt under the same name, with two versions: versions are never deleted, so it outlives every fuzzed request.
+for (const template of ['Hello {{name}}', 'Hi {{name}}']) {
+  expect((await admin.post('/api/v1/prompts', { name: registeredModel, type: 'text', template, variables: ['name'], labels: ['production'] })).status).toBe(201);
+}
 
 /** One of the values `pick` gives at generation time (the fixtures change between routes). */
 const current = (pick: () => readonly string[]): fc.Arbitrary<string> => fc.nat({ max: 100 }).map((index) => {
@@ -212,6 +216,7 @@ function paramValue(name: string, route: AnyRouteSpec): fc.Arbitrary<string> {
     name: [registeredModel],
     version: ['1'],
     alias: ['champion'],
+    label: ['production', 'staging'],
     key: ['acc', 'team'],
   };
   if (name === '*') {
@@ -298,7 +303,7 @@ const runsPerRoute = Number(process.env.KEEL_FUZZ_RUNS ?? 20);
 describe('fuzzing every registered route', () => {
   it('covers the routes of all three APIs', () => {
     const apis = new Set(routes.map((route) => route.api));
-    expect([...apis].sort()).toEqual(['mlflow', 'native', 'system']);
+    expect([...apis].sort()).toEqual(['langfuse', 'mlflow', 'native', 'system']);
     expect(routes.filter((route) => route.api === 'mlflow').length).toBeGreaterThan(50);
   });
 

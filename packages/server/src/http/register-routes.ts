@@ -16,7 +16,7 @@ const anonymous: Principal = { keyId: '', projectId: 0, projectName: '', role: '
 async function authenticate(auth: AuthService, spec: AnyRouteSpec, request: FastifyRequest): Promise<Principal> {
   if (spec.access === 'public') return anonymous;
   const project = request.headers['x-keel-project'];
-  const principal = await auth.authenticate(readCredentials(request.headers.authorization, spec.api === 'mlflow'), typeof project === 'string' ? project : undefined);
+  const principal = await auth.authenticate(readCredentials(request.headers.authorization, spec.api === 'mlflow' || spec.api === 'langfuse'), typeof project === 'string' ? project : undefined);
   auth.authorize(principal, spec.access);
   return principal;
 }

@@ -17,6 +17,8 @@ export interface Fixture {
   loggedModelId: string;
   /** A registered model with version 1 (tag `vt`, alias `champion`) and tag `owner`. */
   modelName: string;
+  /** A text prompt with versions 1 (label `production`) and 2. */
+  promptName: string;
   /** A read key of the project, for the key routes to list and revoke. */
   keyId: string;
 }
@@ -48,6 +50,7 @@ export const upload = (path: string, bytes: string): KeelRequest => ({ method: '
 export const remove = (path: string, body?: unknown): KeelRequest => (body === undefined ? { method: 'DELETE', path } : { method: 'DELETE', path, body });
 export const runPath = (fixture: Fixture, rest = ''): string => `/api/v1/runs/${fixture.runId}${rest}`;
 const modelPath = (fixture: Fixture, rest = ''): string => `/api/v1/models/${enc(fixture.modelName)}${rest}`;
+const promptPath = (fixture: Fixture, rest = ''): string => `/api/v1/prompts/${enc(fixture.promptName)}${rest}`;
 const experimentPath = (fixture: Fixture, rest = ''): string => `/api/v1/experiments/${fixture.experimentId}${rest}`;
 const loggedModelPath = (fixture: Fixture, rest = ''): string => mlflow(`logged-models/${fixture.loggedModelId}${rest}`);
 const dataset = { tags: [], dataset: { name: 'ds', digest: 'd1', source_type: 'local', source: 'file:///data' } };
@@ -228,5 +231,17 @@ export const routeTable: Record<string, RouteCase> = {
   'GET /api/v1/models/:name/aliases/:alias': { kind: 'id', request: (f) => get(modelPath(f, '/aliases/champion')) },
   'DELETE /api/v1/models/:name/aliases/:alias': { kind: 'id', request: (f) => remove(modelPath(f, '/aliases/champion')) },
   'GET /api/v1/models/:name/history': { kind: 'id', request: (f) => get(modelPath(f, '/history')) },
+
+  // Native prompt registry, and the Langfuse-compatible read
+  'POST /api/v1/prompts': { kind: 'create', request: (f) => post('/api/v1/prompts', { name: f.promptName, type: 'text', template: 'Hi {{who}}', variables: ['who'] }) },
+  'GET /api/v1/prompts': { kind: 'list', request: () => get('/api/v1/prompts', { maxResults: '1000' }), sees: (f) => [f.promptName] },
+  'GET /api/v1/prompts/:name': { kind: 'id', request: (f) => get(promptPath(f), { label: 'production' }) },
+  'GET /api/v1/prompts/:name/versions': { kind: 'id', request: (f) => get(promptPath(f, '/versions')) },
+  'PUT /api/v1/prompts/:name/labels/:label': { kind: 'id', request: (f) => put(promptPath(f, '/labels/staging'), { version: 2 }) },
+  'DELETE /api/v1/prompts/:name/labels/:label': { kind: 'id', request: (f) => remove(promptPath(f, '/labels/production')) },
+  'GET /api/v1/prompts/:name/history': { kind: 'id', request: (f) => get(promptPath(f, '/history')) },
+  'GET /api/v1/prompts/:name/diff': { kind: 'id', request: (f) => get(promptPath(f, '/diff'), { from: '1', to: '2' }) },
+  'GET /api/v1/prompts/:name/usage': { kind: 'id', request: (f) => get(promptPath(f, '/usage'), { from: '0', to: '2000000000000' }) },
+  'GET /api/public/v2/prompts/:name': { kind: 'id', request: (f) => get(`/api/public/v2/prompts/${enc(f.promptName)}`) },
   'GET /api/v1/openapi.json': { kind: 'instance', request: () => get('/api/v1/openapi.json') },
 };

@@ -49,7 +49,10 @@ async function createFixture(project: ProjectKeys): Promise<Fixture> {
   await call(post(mlflow('model-versions/create'), { name: modelName, source: `runs:/${runId}/model`, run_id: runId, tags: [{ key: 'vt', value: marker }] }));
   await call(post(mlflow('registered-models/alias'), { name: modelName, alias: 'champion', version: '1' }));
   const revocable = await call<{ key: { id: string } }>(post('/api/v1/keys', { name: `revocable-${marker}`, role: 'read' }));
-  return { marker, projectName: project.name, experimentId, experimentName, runId, loggedModelId: logged.model.info.model_id, modelName, keyId: revocable.key.id };
+  const promptName = `prompt-${marker}`;
+  await call(post('/api/v1/prompts', { name: promptName, type: 'text', template: 'Hello {{name}}', variables: ['name'], labels: ['production'] }));
+  await call(post('/api/v1/prompts', { name: promptName, type: 'text', template: 'Hi {{name}}', variables: ['name'] }));
+  return { marker, projectName: project.name, experimentId, experimentName, runId, loggedModelId: logged.model.info.model_id, modelName, promptName, keyId: revocable.key.id };
 }
 
 const errorOf = (response: KeelResponse) => ({ status: response.status, error_code: (response.json as { error_code?: unknown } | undefined)?.error_code });
