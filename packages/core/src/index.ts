@@ -8,4 +8,8 @@ export { createRegistryService, type RegistryService, type Lineage } from './reg
 export { createArtifactService, type ArtifactService } from './artifacts/artifact-service.ts';
 export { normalizeArtifactPath } from './artifacts/normalize-artifact-path.ts';
 export { parseSearchFilter, parseOrderBy, type SearchTarget } from './search/index.ts';
+export {
+  buildSpanTree, createSpanWriteBuffer, createTraceIngestService, createTraceQueryService, decodeOtlpJson, decodeOtlpProtobuf, runTraceRetention, summarizeTrace,
+  type NewScoreInput, type SpanNode, type SpanWriteBuffer, type TraceDetail, type TraceIngestService, type TraceQueryService,
+} from './traces/index.ts';
 export { createPromptService, compilePrompt, diffPromptVersions, diffLines, parseTemplateVariables, validateNewPromptVersion, type PromptService, type PromptVersionDiff, type PromptUsage, type CreatePromptInput } from './prompts/index.ts';

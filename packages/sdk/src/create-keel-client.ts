@@ -5,6 +5,7 @@ import { type ProjectsApi, createProjectsApi } from './projects-api.ts';
 import { type RegistryApi, createRegistryApi } from './registry-api.ts';
 import { type RetryOptions, createRetryPolicy } from './retry-policy.ts';
 import { type RunsApi, createRunsApi } from './runs-api.ts';
+import { type TracesApi, createTracesApi } from './traces-api.ts';
 
 export interface KeelClientOptions {
   /** Where Keel listens, e.g. http://127.0.0.1:4000. */
@@ -26,6 +27,7 @@ export interface KeelClient {
   registry: RegistryApi;
   projects: ProjectsApi;
   keys: KeysApi;
+  traces: TracesApi;
 }
 
 /** A typed client of Keel's native API (/api/v1). Every answer is checked against the spec's schemas. */
@@ -48,5 +50,6 @@ export function createKeelClient(options: KeelClientOptions): KeelClient {
     registry: createRegistryApi(transport),
     projects: createProjectsApi(transport),
     keys: createKeysApi(transport),
+    traces: createTracesApi(transport),
   };
 }

@@ -1,4 +1,4 @@
-import type { ArtifactService, AuthService, RegistryService, TrackingService } from '@keel/core';
+import type { ArtifactService, AuthService, RegistryService, TraceIngestService, TraceQueryService, TrackingService } from '@keel/core';
 import type { PromptService } from '@keel/core';
 import type { KeelStore } from '@keel/spec';
 import type { HttpMetrics } from './http/http-metrics.ts';
@@ -10,7 +10,12 @@ export interface AppServices {
   tracking: TrackingService;
   registry: RegistryService;
   artifacts: ArtifactService;
+  traceIngest: TraceIngestService;
+  traces: TraceQueryService;
   prompts: PromptService;
+  /** Largest OTLP request, compressed or not, in bytes. */
+  maxOtlpBytes: number;
+  maxSpansPerRequest: number;
   metrics: HttpMetrics;
   version: string;
 }

@@ -7,6 +7,7 @@ import type { AppServices } from './app-services.ts';
 import { langfusePromptRoutes } from './langfuse/langfuse-prompt-routes.ts';
 import { mlflowRoutes } from './mlflow/mlflow-routes.ts';
 import { nativeRoutes } from './native/native-routes.ts';
+import { otlpRoutes } from './otlp/otlp-routes.ts';
 import { systemRoutes } from './system/system-routes.ts';
 
 export interface AppOptions {
@@ -51,7 +52,7 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
       socket.destroy(error);
     },
   });
-  const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services), ...nativeRoutes(services), ...langfusePromptRoutes(services)];
+  const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services), ...nativeRoutes(services), ...langfusePromptRoutes(services), ...otlpRoutes(services)];
   const rawRoutes = jsonRoutes.filter((route) => route.rawBody === true);
   const parsedRoutes = jsonRoutes.filter((route) => route.rawBody !== true);
 
@@ -66,6 +67,8 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
     // Answered before the whole body arrived (an upload over the limit): the rest of it is never
     // read, so the connection could never become idle again. Close it after this answer.
     if (!request.raw.complete) void reply.header('connection', 'close');
+    const retryAfter = body.details?.retry_after_seconds;
+    if (typeof retryAfter === 'number') void reply.header('retry-after', String(retryAfter));
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {

@@ -13,6 +13,12 @@ export const serverConfigSchema = z.object({
   maxBodyBytes: byteSize.default(16 * 1024 * 1024),
   maxArtifactBytes: byteSize.default(5 * 1024 * 1024 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** Spans accepted but not yet written; past this, OTLP requests answer 503 with Retry-After. */
+  traceQueueSpans: z.coerce.number().int().positive().default(20_000),
+  /** Most spans one OTLP request may carry (413 above). */
+  maxSpansPerRequest: z.coerce.number().int().positive().default(10_000),
+  /** How often the trace retention job runs. */
+  retentionIntervalMs: z.coerce.number().int().positive().default(60 * 60 * 1000),
 });
 
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
@@ -44,5 +50,8 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput {
     maxBodyBytes: pick('KEEL_MAX_BODY_BYTES') as unknown as number | undefined,
     maxArtifactBytes: pick('KEEL_MAX_ARTIFACT_BYTES') as unknown as number | undefined,
     logLevel: pick('KEEL_LOG_LEVEL') as ServerConfigInput['logLevel'],
+    traceQueueSpans: pick('KEEL_TRACE_QUEUE_SPANS') as unknown as number | undefined,
+    maxSpansPerRequest: pick('KEEL_MAX_SPANS_PER_REQUEST') as unknown as number | undefined,
+    retentionIntervalMs: pick('KEEL_RETENTION_INTERVAL_MS') as unknown as number | undefined,
   };
 }

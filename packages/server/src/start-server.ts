@@ -2,12 +2,13 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
-import { createArtifactService, createAuthService, createRegistryService, createTrackingService, randomIds, systemClock } from '@keel/core';
+import { createArtifactService, createAuthService, createRegistryService, createTraceIngestService, createTraceQueryService, createTrackingService, randomIds, systemClock } from '@keel/core';
 import { createPromptService } from '@keel/core';
 import { createLocalArtifactStore, openStore } from '@keel/store';
 import type { AppServices } from './app-services.ts';
 import { createApp, type KeelApp } from './create-app.ts';
 import { createHttpMetrics } from './http/http-metrics.ts';
+import { startRetentionJob } from './start-retention-job.ts';
 import type { ServerConfig } from './server-config.ts';
 
 export interface RunningServer extends KeelApp {
@@ -31,7 +32,18 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     tracking: createTrackingService({ store, clock: systemClock, ids: randomIds }),
     registry: createRegistryService({ store, clock: systemClock, ids: randomIds }),
     artifacts: createArtifactService({ store, artifacts: artifactStore, maxArtifactBytes: config.maxArtifactBytes }),
+    traceIngest: createTraceIngestService({
+      store,
+      clock: systemClock,
+      maxQueuedSpans: config.traceQueueSpans,
+      maxBatchSpans: 2_000,
+      retryAfterSeconds: 1,
+      settingsTtlMs: 5_000,
+    }),
+    traces: createTraceQueryService({ store, clock: systemClock, ids: randomIds }),
     prompts: createPromptService({ store, clock: systemClock }),
+    maxOtlpBytes: config.maxBodyBytes,
+    maxSpansPerRequest: config.maxSpansPerRequest,
     metrics: createHttpMetrics(),
     version: keelVersion,
   };
@@ -49,13 +61,17 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   const port = keelApp.app.server.address();
   const url = typeof port === 'object' && port !== null ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port.port}` : address;
   logger.info({ url, database: store.dialect, home: config.home, ms: Math.round(performance.now() - startedAt) }, 'keel server ready');
+  const retention = startRetentionJob(store, config.retentionIntervalMs, logger);
   let closing: Promise<void> | undefined;
   return {
     ...keelApp,
     url,
     close: () => {
       closing ??= (async () => {
+        retention.stop();
         await keelApp.app.close();
+        await services.traceIngest.drain();
+        await retention.idle();
         await store.close();
         logger.info('keel server stopped');
         logger.flush();

@@ -20,3 +20,4 @@ export * from './native/tracking-schemas.ts';
 export * from './native/registry-schemas.ts';
 export * from './native/auth-schemas.ts';
 export * from './native/prompt-schemas.ts';
+export * from './native/trace-schemas.ts';

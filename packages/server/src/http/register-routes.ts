@@ -11,12 +11,15 @@ declare module 'fastify' {
   }
 }
 
+/** APIs whose clients send the key as a Basic password (MLflow's username/password, OTLP exporters set up for Langfuse). */
+const basicAuthApis: ReadonlySet<string> = new Set(['mlflow', 'otlp', 'langfuse']);
+
 const anonymous: Principal = { keyId: '', projectId: 0, projectName: '', role: 'read', superuser: false };
 
 async function authenticate(auth: AuthService, spec: AnyRouteSpec, request: FastifyRequest): Promise<Principal> {
   if (spec.access === 'public') return anonymous;
   const project = request.headers['x-keel-project'];
-  const principal = await auth.authenticate(readCredentials(request.headers.authorization, spec.api === 'mlflow' || spec.api === 'langfuse'), typeof project === 'string' ? project : undefined);
+  const principal = await auth.authenticate(readCredentials(request.headers.authorization, basicAuthApis.has(spec.api)), typeof project === 'string' ? project : undefined);
   auth.authorize(principal, spec.access);
   return principal;
 }

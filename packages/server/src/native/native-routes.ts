@@ -5,11 +5,12 @@ import { nativeExperimentRoutes } from './experiment-routes.ts';
 import { nativeModelRoutes } from './model-routes.ts';
 import { nativePromptRoutes } from './prompt-routes.ts';
 import { nativeRunRoutes } from './run-routes.ts';
+import { nativeTraceRoutes } from './trace-routes.ts';
 import { openApiDocument } from './openapi-document.ts';
 
 /** The native API under /api/v1, and its OpenAPI document. */
 export function nativeRoutes(services: AppServices): AnyRouteSpec[] {
-  const routes: AnyRouteSpec[] = [...nativeAuthRoutes(services), ...nativeExperimentRoutes(services), ...nativeRunRoutes(services), ...nativeModelRoutes(services), ...nativePromptRoutes(services)];
+  const routes: AnyRouteSpec[] = [...nativeAuthRoutes(services), ...nativeExperimentRoutes(services), ...nativeRunRoutes(services), ...nativeModelRoutes(services), ...nativePromptRoutes(services), ...nativeTraceRoutes(services)];
   let document: Record<string, unknown> | undefined;
   routes.push(
     defineRoute({

@@ -1,0 +1,100 @@
+import { KeelError, type ProjectSpan } from '@keel/spec';
+
+export interface SpanWriteBufferOptions {
+  write: (spans: ProjectSpan[]) => Promise<void>;
+  /** Spans accepted but not yet durable; a request that would go past this is refused with 503. */
+  maxQueuedSpans: number;
+  /** Most spans written in one store transaction. */
+  maxBatchSpans: number;
+  /** Seconds a refused client is told to wait (Retry-After). */
+  retryAfterSeconds: number;
+}
+
+export interface SpanWriteBufferStats {
+  queuedSpans: number;
+  writtenSpans: number;
+  refusedSpans: number;
+  transactions: number;
+}
+
+export interface SpanWriteBuffer {
+  /** Resolves once every span given is durable; rejects with TEMPORARILY_UNAVAILABLE when the buffer is full. */
+  submit(spans: ProjectSpan[]): Promise<void>;
+  /** Resolves when everything submitted so far is written (or failed). */
+  drain(): Promise<void>;
+  stats(): SpanWriteBufferStats;
+}
+
+interface Pending {
+  spans: ProjectSpan[];
+  resolve: () => void;
+  reject: (error: unknown) => void;
+}
+
+/**
+ * Coalesces the spans of concurrent requests into few store transactions, with one writer at a time.
+ * Memory is bounded by `maxQueuedSpans`: past it, requests are refused (503 + Retry-After) rather than
+ * queued, and nothing is ever dropped after it was accepted: a request is answered only after its
+ * spans are durable, or with the store's error.
+ */
+export function createSpanWriteBuffer(options: SpanWriteBufferOptions): SpanWriteBuffer {
+  const queue: Pending[] = [];
+  let queuedSpans = 0;
+  let writing: Promise<void> | undefined;
+  const counters = { writtenSpans: 0, refusedSpans: 0, transactions: 0 };
+
+  async function writeLoop(): Promise<void> {
+    while (queue.length > 0) {
+      const batch: Pending[] = [];
+      let size = 0;
+      while (queue.length > 0) {
+        const next = queue[0];
+        if (next === undefined || (batch.length > 0 && size + next.spans.length > options.maxBatchSpans)) break;
+        queue.shift();
+        batch.push(next);
+        size += next.spans.length;
+      }
+      const spans = batch.length === 1 ? (batch[0]?.spans ?? []) : batch.flatMap((pending) => pending.spans);
+      try {
+        await options.write(spans);
+        counters.writtenSpans += size;
+        counters.transactions += 1;
+        for (const pending of batch) pending.resolve();
+      } catch (error) {
+        for (const pending of batch) pending.reject(error);
+      } finally {
+        queuedSpans -= size;
+      }
+    }
+  }
+
+  function startWriter(): void {
+    if (writing !== undefined) return;
+    writing = writeLoop().finally(() => {
+      writing = undefined;
+      if (queue.length > 0) startWriter();
+    });
+  }
+
+  return {
+    submit(spans) {
+      if (spans.length === 0) return Promise.resolve();
+      if (queuedSpans + spans.length > options.maxQueuedSpans) {
+        counters.refusedSpans += spans.length;
+        return Promise.reject(
+          new KeelError('TEMPORARILY_UNAVAILABLE', `The trace ingest buffer is full (${options.maxQueuedSpans} spans waiting to be written); retry after ${options.retryAfterSeconds} s`, {
+            details: { retry_after_seconds: options.retryAfterSeconds },
+          }),
+        );
+      }
+      queuedSpans += spans.length;
+      const done = new Promise<void>((resolve, reject) => queue.push({ spans, resolve, reject }));
+      startWriter();
+      return done;
+    },
+    async drain() {
+      while (writing !== undefined) await writing;
+    },
+    stats: () => ({ queuedSpans, ...counters }),
+  };
+}
