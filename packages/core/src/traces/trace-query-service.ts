@@ -18,7 +18,7 @@ import type { Clock, IdGenerator } from '../ports.ts';
 import { buildSpanTree, type SpanNode } from './build-span-tree.ts';
 import { summarizeTrace } from './summarize-trace.ts';
 import { modelPriceSchema } from './cost/index.ts';
-import { validateCustomPiiPattern } from './pii/index.ts';
+import { customPiiPatternProblem } from './pii/index.ts';
 
 export interface TraceDetail {
   trace: TraceSummary;
@@ -75,11 +75,15 @@ export function createTraceQueryService(deps: { store: TraceStore; clock: Clock;
         deps.clock.now(),
       );
     },
-    listScores: (projectId, traceId) => store.listScores(projectId, traceId),
+    async listScores(projectId, traceId) {
+      const scores = await store.listScores(projectId, traceId);
+      if (scores.length === 0 && (await store.getTraceSpans(projectId, traceId)).length === 0) throw notFound(`Trace '${traceId}' does not exist`);
+      return scores;
+    },
     getSettings: (projectId) => store.getTraceSettings(projectId),
     async setSettings(projectId, settings) {
       settings.pii.custom.forEach((custom, index) => {
-        const problem = validateCustomPiiPattern(custom.pattern);
+        const problem = customPiiPatternProblem(custom.pattern);
         if (problem !== null) throw new KeelError('INVALID_PARAMETER_VALUE', `pii.custom[${index}] '${custom.name}': ${problem}`);
       });
       settings.prices.forEach((price, index) => {

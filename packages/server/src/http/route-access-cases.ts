@@ -21,6 +21,8 @@ export interface Fixture {
   promptName: string;
   /** A read key of the project, for the key routes to list and revoke. */
   keyId: string;
+  /** A trace of two spans (session `session-<marker>`, user `user-<marker>`, a generation on gpt-4o). */
+  traceId: string;
 }
 
 type Build = (fixture: Fixture) => KeelRequest;
@@ -48,6 +50,24 @@ export const patch = (path: string, body: unknown): KeelRequest => ({ method: 'P
 export const put = (path: string, body: unknown): KeelRequest => ({ method: 'PUT', path, body });
 export const upload = (path: string, bytes: string): KeelRequest => ({ method: 'PUT', path, rawBody: bytes });
 export const remove = (path: string, body?: unknown): KeelRequest => (body === undefined ? { method: 'DELETE', path } : { method: 'DELETE', path, body });
+/** An OTLP/JSON export request of one trace: a root span and a generation under it. */
+export function otlpTraceRequest(path: string, traceId: string, marker: string): KeelRequest {
+  const now = BigInt(Date.now()) * 1_000_000n;
+  const span = (spanId: string, parentSpanId: string, name: string, attributes: Record<string, string | number>) => ({
+    traceId, spanId, parentSpanId, name, kind: 1, startTimeUnixNano: String(now), endTimeUnixNano: String(now + 1_000_000n), status: {},
+    attributes: Object.entries(attributes).map(([key, value]) => ({ key, value: typeof value === 'number' ? { intValue: value } : { stringValue: value } })),
+  });
+  const body = {
+    resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'route-access' }, spans: [
+      span('0000000000000001', '', `root-${marker}`, { 'session.id': `session-${marker}`, 'user.id': `user-${marker}` }),
+      span('0000000000000002', '0000000000000001', 'chat', { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 10, 'user.id': `user-${marker}` }),
+    ] }] }],
+  };
+  return { method: 'POST', path, rawBody: JSON.stringify(body), headers: { 'content-type': 'application/json' } };
+}
+const traceWindow = (): Record<string, string> => ({ from: String(Date.now() - 3_600_000), to: String(Date.now() + 3_600_000) });
+export const traceSettings = (marker: string) => ({ retentionDays: null, pii: { detectors: ['email'], custom: [{ name: marker, pattern: 'secret-[0-9]+' }] }, prices: [] });
+
 export const runPath = (fixture: Fixture, rest = ''): string => `/api/v1/runs/${fixture.runId}${rest}`;
 const modelPath = (fixture: Fixture, rest = ''): string => `/api/v1/models/${enc(fixture.modelName)}${rest}`;
 const promptPath = (fixture: Fixture, rest = ''): string => `/api/v1/prompts/${enc(fixture.promptName)}${rest}`;
@@ -244,4 +264,17 @@ export const routeTable: Record<string, RouteCase> = {
   'GET /api/v1/prompts/:name/usage': { kind: 'id', request: (f) => get(promptPath(f, '/usage'), { from: '0', to: '2000000000000' }) },
   'GET /api/public/v2/prompts/:name': { kind: 'id', request: (f) => get(`/api/public/v2/prompts/${enc(f.promptName)}`) },
   'GET /api/v1/openapi.json': { kind: 'instance', request: () => get('/api/v1/openapi.json') },
+
+  // Tracing: OTLP ingest (trace ids are per project, so B exporting A's ids makes B's own trace) and queries
+  'POST /v1/traces': { kind: 'create', request: (f) => otlpTraceRequest('/v1/traces', f.traceId, f.marker) },
+  'POST /api/public/otel/v1/traces': { kind: 'create', request: (f) => otlpTraceRequest('/api/public/otel/v1/traces', f.traceId, f.marker) },
+  'GET /api/v1/traces': { kind: 'list', request: () => get('/api/v1/traces', { ...traceWindow(), limit: '500' }), sees: (f) => [f.traceId] },
+  'GET /api/v1/traces/:traceId': { kind: 'id', request: (f) => get(`/api/v1/traces/${f.traceId}`) },
+  'POST /api/v1/traces/:traceId/scores': { kind: 'id', request: (f) => post(`/api/v1/traces/${f.traceId}/scores`, { name: 'helpful', dataType: 'boolean', value: true }) },
+  'GET /api/v1/traces/:traceId/scores': { kind: 'id', request: (f) => get(`/api/v1/traces/${f.traceId}/scores`) },
+  'GET /api/v1/sessions': { kind: 'list', request: () => get('/api/v1/sessions', { ...traceWindow(), limit: '500' }), sees: (f) => [`session-${f.marker}`] },
+  'GET /api/v1/sessions/:sessionId/traces': { kind: 'id', request: (f) => get(`/api/v1/sessions/session-${enc(f.marker)}/traces`) },
+  'GET /api/v1/trace-metrics': { kind: 'list', request: () => get('/api/v1/trace-metrics', { ...traceWindow(), groupBy: 'user' }), sees: (f) => [`user-${f.marker}`] },
+  'GET /api/v1/trace-settings': { kind: 'list', request: () => get('/api/v1/trace-settings'), sees: (f) => [f.marker] },
+  'PUT /api/v1/trace-settings': { kind: 'create', request: (f) => put('/api/v1/trace-settings', traceSettings(f.marker)) },
 };

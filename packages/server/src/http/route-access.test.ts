@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { basic, callKeel, callKeelOk, type KeelHomeProbe, type KeelHomeSnapshot, type KeelRequest, type KeelResponse, listServedRoutes, openKeelHomeProbe, startTestServer, type TestServer } from '@keel/testing';
-import { type Fixture, type Role, get, mlflow, post, proxy, remove, routeTable, runPath, upload } from './route-access-cases.ts';
+import { type Fixture, type Role, get, mlflow, otlpTraceRequest, post, proxy, put, remove, routeTable, runPath, traceSettings, upload } from './route-access-cases.ts';
 
 /**
  * Authentication, roles and project isolation, checked on every route the server registers. The
@@ -52,7 +52,10 @@ async function createFixture(project: ProjectKeys): Promise<Fixture> {
   const promptName = `prompt-${marker}`;
   await call(post('/api/v1/prompts', { name: promptName, type: 'text', template: 'Hello {{name}}', variables: ['name'], labels: ['production'] }));
   await call(post('/api/v1/prompts', { name: promptName, type: 'text', template: 'Hi {{name}}', variables: ['name'] }));
-  return { marker, projectName: project.name, experimentId, experimentName, runId, loggedModelId: logged.model.info.model_id, modelName, promptName, keyId: revocable.key.id };
+  const traceId = randomBytes(16).toString('hex');
+  await call(otlpTraceRequest('/v1/traces', traceId, marker));
+  await call(put('/api/v1/trace-settings', traceSettings(marker)));
+  return { marker, projectName: project.name, experimentId, experimentName, runId, loggedModelId: logged.model.info.model_id, modelName, promptName, keyId: revocable.key.id, traceId };
 }
 
 const errorOf = (response: KeelResponse) => ({ status: response.status, error_code: (response.json as { error_code?: unknown } | undefined)?.error_code });
