@@ -1,0 +1,5 @@
+/**
+ * Stored with every span (`SpanRecord.mapperVersion`). Bump it when a table change alters what an
+ * existing span maps to, so stored spans can be found and re-derived from their raw attributes.
+ */
+export const spanMapperVersion = 1;
