@@ -2,6 +2,7 @@ import { type FetchLike, createTransport } from './create-transport.ts';
 import { type ExperimentsApi, createExperimentsApi } from './experiments-api.ts';
 import { type KeysApi, createKeysApi } from './keys-api.ts';
 import { type ProjectsApi, createProjectsApi } from './projects-api.ts';
+import { type PromptsApi, createPromptsApi } from './prompts-api.ts';
 import { type RegistryApi, createRegistryApi } from './registry-api.ts';
 import { type RetryOptions, createRetryPolicy } from './retry-policy.ts';
 import { type RunsApi, createRunsApi } from './runs-api.ts';
@@ -25,6 +26,7 @@ export interface KeelClient {
   experiments: ExperimentsApi;
   runs: RunsApi;
   registry: RegistryApi;
+  prompts: PromptsApi;
   projects: ProjectsApi;
   keys: KeysApi;
   traces: TracesApi;
@@ -48,6 +50,7 @@ export function createKeelClient(options: KeelClientOptions): KeelClient {
     experiments: createExperimentsApi(transport),
     runs: createRunsApi(transport),
     registry: createRegistryApi(transport),
+    prompts: createPromptsApi(transport),
     projects: createProjectsApi(transport),
     keys: createKeysApi(transport),
     traces: createTracesApi(transport),

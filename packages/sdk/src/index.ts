@@ -5,6 +5,7 @@ export type { FetchLike } from './create-transport.ts';
 export type { ExperimentsApi, SearchExperimentsOptions } from './experiments-api.ts';
 export type { RunsApi, MetricInput, SearchRunsOptions, MetricHistoryOptions, ArtifactEntry, DownloadOptions, DownloadedFile } from './runs-api.ts';
 export type { RegistryApi, RegisteredModel, ModelVersion, RegistryEvent, Lineage, CreateVersionInput, SearchModelsOptions } from './registry-api.ts';
+export type { PromptsApi, PromptsApiOptions, Prompt, TextPrompt, ChatPrompt, PromptValues, GetPromptOptions, CreatePromptInput, PromptVersion, PromptSummary, PromptDiff, PromptLabelEvent, PromptUsage, PromptMessage } from './prompts-api.ts';
 export type { ProjectsApi, CreatedProject } from './projects-api.ts';
 export type { KeysApi, ApiKey, CreatedKey } from './keys-api.ts';
 export type { ArtifactSource, TransferProgress, ProgressListener } from './to-upload-body.ts';
