@@ -6,6 +6,7 @@ import { registerArtifactsCommand } from './commands/artifacts-command.ts';
 import { registerExperimentsCommand } from './commands/experiments-command.ts';
 import { registerKeysCommand } from './commands/keys-command.ts';
 import { registerModelsCommand } from './commands/models-command.ts';
+import { registerPromptsCommand } from './commands/prompts-command.ts';
 import { registerTracesCommand } from './commands/traces-command.ts';
 import { registerProjectsCommand } from './commands/projects-command.ts';
 import { registerRunsCommand } from './commands/runs-command.ts';
@@ -52,6 +53,7 @@ export function createProgram(io: CliIo): Command {
   registerExperimentsCommand(program, context);
   registerRunsCommand(program, context);
   registerModelsCommand(program, context);
+  registerPromptsCommand(program, context);
   registerArtifactsCommand(program, context);
   registerTracesCommand(program, context);
   return program;
