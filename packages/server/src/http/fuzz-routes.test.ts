@@ -303,7 +303,7 @@ const runsPerRoute = Number(process.env.KEEL_FUZZ_RUNS ?? 20);
 describe('fuzzing every registered route', () => {
   it('covers the routes of all three APIs', () => {
     const apis = new Set(routes.map((route) => route.api));
-    expect([...apis].sort()).toEqual(['langfuse', 'mlflow', 'native', 'system']);
+    expect([...apis].sort()).toEqual(['langfuse', 'mlflow', 'native', 'otlp', 'system']);
     expect(routes.filter((route) => route.api === 'mlflow').length).toBeGreaterThan(50);
   });
 
