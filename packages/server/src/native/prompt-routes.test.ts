@@ -170,4 +170,26 @@ describe('diff and usage', () => {
     expect(errorOf(await callKeel(server.url, get(prompt('used', '/usage'), { from: '5', to: '5' }), keys.read))).toMatchObject({ status: 400, message: 'to must be after from' });
     expect(errorOf(await callKeel(server.url, get(prompt('missing', '/usage'), { from: '1', to: '5' }), keys.read))).toMatchObject({ status: 404 });
   });
+
+  it('rolls up traced LLM calls that name the prompt into usage per version', async () => {
+    await callKeelOk(server.url, post('/api/v1/prompts', { name: 'traced', type: 'text', template: 'a' }), keys.write);
+    await callKeelOk(server.url, post('/api/v1/prompts', { name: 'traced', type: 'text', template: 'b' }), keys.write);
+    const start = BigInt(Date.now()) * 1_000_000n;
+    const span = (spanId: string, version: number, inputTokens: number) => ({
+      traceId: 'ab'.repeat(16), spanId: spanId.repeat(16), name: 'chat', kind: 3,
+      startTimeUnixNano: String(start), endTimeUnixNano: String(start + 40_000_000n), status: {},
+      attributes: [
+        { key: 'gen_ai.operation.name', value: { stringValue: 'chat' } },
+        { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } },
+        { key: 'gen_ai.usage.input_tokens', value: { intValue: String(inputTokens) } },
+        { key: 'keel.prompt.name', value: { stringValue: 'traced' } },
+        { key: 'keel.prompt.version', value: { intValue: String(version) } },
+      ],
+    });
+    const otlp = { resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'test' }, spans: [span('1', 1, 10), span('2', 1, 5), span('3', 2, 7)] }] }] };
+    const sent = await callKeel(server.url, { method: 'POST', path: '/v1/traces', headers: { 'content-type': 'application/json' }, rawBody: JSON.stringify(otlp) }, keys.write);
+    expect(sent.status, sent.text).toBe(200);
+    const usage = await callKeelOk<{ versions: { version: number; count: number; inputTokens: number }[] }>(server.url, get(prompt('traced', '/usage'), { from: String(Date.now() - 60_000), to: String(Date.now() + 60_000) }), keys.read);
+    expect(usage.versions.map(({ version, count, inputTokens }) => ({ version, count, inputTokens }))).toEqual([{ version: 1, count: 2, inputTokens: 15 }, { version: 2, count: 1, inputTokens: 7 }]);
+  });
 });
