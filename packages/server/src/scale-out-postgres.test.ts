@@ -181,4 +181,18 @@ describePostgres(enabled ? 'scale-out: two keel server processes on one PostgreS
       expect(model.latest_versions.map((version) => version.version)).toEqual([String(total)]);
     }
   });
+
+  test('prompt versions created at once through both servers, the first one included, are numbered 1..N', { timeout: 60_000 }, async () => {
+    const total = 16;
+    const created = await Promise.all(Array.from({ length: total }, (_unused, index) =>
+      ok<{ version: number }>(via(index, 0), post('/api/v1/prompts', { name: 'raced-prompt', type: 'text', template: `attempt ${index} for {{who}}`, variables: ['who'], labels: index % 3 === 0 ? ['production'] : [] })),
+    ));
+    expect(created.map((version) => version.version).sort((a, b) => a - b)).toEqual(Array.from({ length: total }, (_unused, index) => index + 1));
+    for (const server of servers) {
+      const versions = await ok<{ items: { version: number }[] }>(server.url, get('/api/v1/prompts/raced-prompt/versions', { maxResults: '100' }));
+      expect(versions.items.map((version) => version.version)).toEqual(Array.from({ length: total }, (_unused, index) => total - index));
+      const history = await ok<{ items: unknown[] }>(server.url, get('/api/v1/prompts/raced-prompt/history', {}));
+      expect(history.items).toHaveLength(Math.ceil(total / 3));
+    }
+  });
 });
