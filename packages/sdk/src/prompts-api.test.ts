@@ -119,16 +119,6 @@ describe('prompts.get cache', () => {
     server.setFailing(false);
     expect((await api.get('other')).version).toBe(1);
   });
-
-  it('answers a cached get in well under 50 µs', async () => {
-    const api = cachedApi(fakePromptServer(), { now: 0 });
-    await api.get('greet', { label: 'production' });
-    const rounds = 20_000;
-    const started = performance.now();
-    for (let index = 0; index < rounds; index += 1) await api.get('greet', { label: 'production' });
-    const perCallUs = ((performance.now() - started) * 1000) / rounds;
-    expect(perCallUs).toBeLessThan(50);
-  });
 });
 
 describe('compile', () => {
