@@ -5,9 +5,14 @@ import { removeTempDir } from './lib/temp-dir.ts';
 import { machineInfo, writeResult } from './lib/write-result.ts';
 import { logBatchIngestion } from './log-batch-ingestion.ts';
 import { metricDownsampling } from './metric-downsampling.ts';
+import { otlpIngest } from './otlp-ingest.ts';
+import { otlpOverload } from './otlp-overload.ts';
+import { promptFetch } from './prompt-fetch.ts';
 import { runSearchLatency } from './run-search-latency.ts';
+import { sdkSpanOverhead } from './sdk-span-overhead.ts';
 import { serverMemory } from './server-memory.ts';
 import { smallBatchRate } from './small-batch-rate.ts';
+import { traceQueryLatency } from './trace-query-latency.ts';
 
 /** Figures of the same bench on SQLite and PostgreSQL, side by side. */
 function printSideBySide(sqlite: readonly Figure[], postgres: readonly Figure[]): void {
@@ -50,6 +55,14 @@ async function main(): Promise<void> {
   } finally {
     for (const home of keptHomes) await removeTempDir(home);
   }
+  // Tracing (SQLite): the overload offers twice the spans/s the ingest bench measured in this run.
+  note('\n-- tracing');
+  const ingest = await otlpIngest();
+  results.push(ingest);
+  results.push(await traceQueryLatency());
+  results.push(await promptFetch());
+  results.push(await otlpOverload({ capacitySpansPerSecond: ingest.spansPerSecond }));
+  results.push(await sdkSpanOverhead());
   const postgresUrl = process.env.KEEL_TEST_POSTGRES_URL;
   const postgres: BenchResult[] = [];
   if (postgresUrl !== undefined && postgresUrl !== '') {

@@ -2,6 +2,7 @@ import http from 'node:http';
 
 export interface HttpResponse {
   status: number;
+  headers: http.IncomingHttpHeaders;
   body: Buffer;
 }
 
@@ -19,7 +20,8 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
   return new Promise((resolve, reject) => {
     const headers: http.OutgoingHttpHeaders = { ...options.headers };
     if (options.body !== undefined) {
-      headers['content-type'] = 'application/json';
+      // JSON unless the caller says otherwise (OTLP sends application/x-protobuf).
+      if (headers['content-type'] === undefined) headers['content-type'] = 'application/json';
       headers['content-length'] = Buffer.byteLength(options.body);
     }
     const request = http.request(
@@ -27,7 +29,7 @@ export function httpRequest(options: HttpRequestOptions): Promise<HttpResponse> 
       (response) => {
         const chunks: Buffer[] = [];
         response.on('data', (chunk: Buffer) => chunks.push(chunk));
-        response.on('end', () => resolve({ status: response.statusCode ?? 0, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) }));
+        response.on('end', () => resolve({ status: response.statusCode ?? 0, headers: response.headers, body: chunks.length === 1 ? (chunks[0] as Buffer) : Buffer.concat(chunks) }));
         response.on('error', reject);
       },
     );

@@ -1,0 +1,83 @@
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createSqliteDriver, runMigrations } from '@keel/store';
+import type { RawInsertResult } from './raw-metric-insert.ts';
+import { makeTempDir, removeTempDir } from './temp-dir.ts';
+
+type SpanKey = { traceId: string; spanId: string };
+type Cell = string | number | bigint | null | Buffer;
+
+/**
+ * The rows a Keel run stored, read back from its database, inserted again with better-sqlite3 into
+ * a fresh file made by the store's own migrations (so `spans` has the same columns and indexes):
+ * one multi-row INSERT and one transaction per request batch, batches in the order the exporters'
+ * requests interleave. WAL, synchronous=NORMAL. Only `spans`: the per-trace summary Keel also keeps
+ * up to date is part of what the comparison measures.
+ */
+export async function rawSpanInsert(keelDatabase: string, plan: readonly (readonly (readonly SpanKey[])[])[]): Promise<RawInsertResult> {
+  const source = new Database(keelDatabase, { readonly: true, fileMustExist: true });
+  const byKey = new Map<string, Cell[]>();
+  let columns: string[];
+  try {
+    columns = (source.prepare('PRAGMA table_info(spans)').all() as { name: string }[]).map((column) => column.name);
+    for (const row of source.prepare('SELECT * FROM spans').raw().iterate() as IterableIterator<Cell[]>) {
+      const traceId = row[columns.indexOf('trace_id')];
+      const spanId = row[columns.indexOf('span_id')];
+      byKey.set(`${String(traceId)}/${String(spanId)}`, row);
+    }
+  } finally {
+    source.close();
+  }
+  const batches = plan.map((client) => client.map((batch) => batch.map((span) => {
+    const row = byKey.get(`${span.traceId}/${span.spanId}`);
+    if (row === undefined) throw new Error(`span ${span.traceId}/${span.spanId} is not in the Keel database`);
+    return row;
+  })));
+  byKey.clear();
+
+  const dir = await makeTempDir('raw-spans');
+  const filename = path.join(dir, 'raw.db');
+  const driver = createSqliteDriver({ filename });
+  await runMigrations(driver);
+  await driver.close();
+  const db = new Database(filename);
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('synchronous = NORMAL');
+    db.pragma('cache_size = -65536');
+    const placeholders = `(${columns.map(() => '?').join(', ')})`;
+    const prepared = new Map<number, Database.Statement>();
+    const prepare = (rows: number): Database.Statement => {
+      let found = prepared.get(rows);
+      if (found === undefined) {
+        found = db.prepare(`INSERT INTO spans (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => placeholders).join(', ')}`);
+        prepared.set(rows, found);
+      }
+      return found;
+    };
+    const insertBatch = db.transaction((rows: readonly Cell[][]) => {
+      prepare(rows.length).run(...rows.flat());
+    });
+    const rounds = Math.max(...batches.map((client) => client.length));
+    const latencies: number[] = [];
+    let points = 0;
+    const started = performance.now();
+    for (let round = 0; round < rounds; round += 1) {
+      for (const client of batches) {
+        const rows = client[round];
+        if (rows === undefined) continue;
+        const sent = performance.now();
+        insertBatch(rows);
+        latencies.push(performance.now() - sent);
+        points += rows.length;
+      }
+    }
+    const elapsedMs = performance.now() - started;
+    const stored = (db.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }).n;
+    if (stored !== points) throw new Error(`raw span insert stored ${stored} of ${points} rows`);
+    return { what: 'raw better-sqlite3 insert', points, elapsedMs, pointsPerSecond: (points / elapsedMs) * 1000, latenciesMs: Float64Array.from(latencies) };
+  } finally {
+    db.close();
+    await removeTempDir(dir);
+  }
+}

@@ -1,0 +1,122 @@
+import path from 'node:path';
+import { type BenchResult, type Figure, printFigures } from './lib/figure.ts';
+import { formatMb, formatMs, formatNumber, formatPercent } from './lib/format-number.ts';
+import { startKeelServer } from './lib/keel-server.ts';
+import { type LoadResult, requireNoErrors, runLoad } from './lib/load-generator.ts';
+import { type OtlpBatch, otlpTraceBatches } from './lib/otlp-trace-batches.ts';
+import { summarizeLatencies } from './lib/percentiles.ts';
+import { note } from './lib/progress.ts';
+import { rawSpanInsert } from './lib/raw-span-insert.ts';
+import { type RssSamples, startRssSampler } from './lib/rss-sampler.ts';
+import { runIfMain } from './lib/run-if-main.ts';
+import { createSpanIds } from './lib/span-ids.ts';
+import { checkStoredSpans } from './lib/stored-spans.ts';
+import { makeTempDir, removeTempDir } from './lib/temp-dir.ts';
+import { writeResult } from './lib/write-result.ts';
+
+export interface OtlpIngestShape {
+  exporters: number;
+  batchesPerExporter: number;
+  batchSize: number;
+}
+
+export const defaultOtlpIngestShape: OtlpIngestShape = { exporters: 8, batchesPerExporter: 75, batchSize: 100 };
+
+export interface OtlpIngestResult extends BenchResult {
+  /** Spans/s Keel acknowledged under the closed-loop load: the overload bench sends twice this. */
+  spansPerSecond: number;
+}
+
+const otlpPath = '/v1/traces';
+
+const otlpLoad = (url: string, apiKey: string, exporters: number, bodies: readonly (readonly OtlpBatch[])[]): Promise<LoadResult> =>
+  runLoad({
+    baseUrl: url,
+    concurrency: exporters,
+    requests: bodies.reduce((total, batches) => total + batches.length, 0),
+    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-protobuf' },
+    request: (worker, index) => ({ method: 'POST', path: otlpPath, body: bodies[worker]?.[index]?.body ?? Buffer.alloc(0) }),
+  });
+
+/**
+ * Tracing figure 1: OTLP/HTTP protobuf ingest, `exporters` concurrent exporters each sending batches
+ * of 100 GenAI spans (encoded by OpenTelemetry's own ProtobufTraceSerializer before the clock
+ * starts) as fast as they are acknowledged. Baseline: the same rows inserted with better-sqlite3
+ * straight into a `spans` table of the same schema, in the same run.
+ */
+export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape): Promise<OtlpIngestResult> {
+  const bench = 'OTLP ingest';
+  note(`\n== ${bench} (sqlite): ${shape.exporters} exporters x ${shape.batchesPerExporter} protobuf batches of ${shape.batchSize} GenAI spans`);
+  const encodeStarted = performance.now();
+  const ids = createSpanIds();
+  const warmup = otlpTraceBatches(2 * shape.exporters, shape.batchSize, ids, 7);
+  const all = otlpTraceBatches(shape.exporters * shape.batchesPerExporter, shape.batchSize, ids, 1);
+  const plan = Array.from({ length: shape.exporters }, (_unused, exporter) => all.slice(exporter * shape.batchesPerExporter, (exporter + 1) * shape.batchesPerExporter));
+  // One exporter alone: the acknowledgement time of a batch that waits behind nobody.
+  const alone = otlpTraceBatches(30, shape.batchSize, ids, 3);
+  const bodyBytes = all.reduce((total, batch) => total + batch.body.length, 0);
+  note(`  encoded ${formatNumber(all.length + warmup.length + alone.length)} requests (${formatMb(bodyBytes / 1024 / 1024)} measured) in ${formatNumber(performance.now() - encodeStarted)} ms`);
+
+  const home = await makeTempDir('otlp-ingest');
+  try {
+    const server = await startKeelServer({ home });
+    let load: LoadResult;
+    let single: LoadResult;
+    let rss: RssSamples;
+    try {
+      requireNoErrors('OTLP warm-up', await otlpLoad(server.url, server.apiKey, shape.exporters, Array.from({ length: shape.exporters }, (_unused, index) => [warmup[index * 2], warmup[index * 2 + 1]].filter((batch) => batch !== undefined))));
+      const sampler = startRssSampler(server.pid, 25);
+      load = await otlpLoad(server.url, server.apiKey, shape.exporters, plan);
+      rss = sampler.stop();
+      requireNoErrors('OTLP ingest', load);
+      single = await otlpLoad(server.url, server.apiKey, 1, [alone]);
+      requireNoErrors('OTLP ingest, 1 exporter', single);
+    } finally {
+      await server.stop();
+    }
+    const database = path.join(home, 'keel.db');
+    // Acknowledged means durable: every span of every answered request must be in the file.
+    const sent = [...warmup, ...all, ...alone];
+    const check = checkStoredSpans(database, sent.flatMap((batch) => batch.spans));
+    if (check.missing > 0 || check.stored !== check.checked) throw new Error(`OTLP ingest: ${check.missing} of ${check.checked} acknowledged spans missing (first ${check.firstMissing ?? '-'}); ${check.stored} stored`);
+    const spans = all.length * shape.batchSize;
+    const spansPerSecond = (spans / load.elapsedMs) * 1000;
+    note(`  keel: ${formatNumber(spansPerSecond)} spans/s, all ${formatNumber(check.checked)} acknowledged spans on disk; raw baseline...`);
+    const raw = await rawSpanInsert(database, plan.map((batches) => batches.map((batch) => batch.spans)));
+
+    const keel = summarizeLatencies(load.latenciesMs);
+    const rawLatency = summarizeLatencies(raw.latenciesMs);
+    const aloneLatency = summarizeLatencies(single.latenciesMs);
+    const share = (spansPerSecond / raw.pointsPerSecond) * 100;
+    const rawText = `${raw.what} into spans: ${formatNumber(raw.pointsPerSecond)} spans/s`;
+    const megabytesPerSecond = bodyBytes / 1024 / 1024 / (load.elapsedMs / 1000);
+    const figures: Figure[] = [
+      { bench, name: 'spans/s', backend: 'sqlite', value: spansPerSecond, unit: 'spans/s', display: formatNumber(spansPerSecond), target: { op: '>=', value: 30_000 }, baseline: rawText },
+      { bench, name: 'Keel as % of raw insert', backend: 'sqlite', value: share, unit: '%', display: formatPercent(share), baseline: rawText },
+      { bench, name: 'ack p50', backend: 'sqlite', value: keel.p50Ms, unit: 'ms', display: formatMs(keel.p50Ms), baseline: `raw txn p50 ${formatMs(rawLatency.p50Ms)}` },
+      { bench, name: 'ack p95', backend: 'sqlite', value: keel.p95Ms, unit: 'ms', display: formatMs(keel.p95Ms), baseline: `raw txn p95 ${formatMs(rawLatency.p95Ms)}` },
+      { bench, name: 'ack p99', backend: 'sqlite', value: keel.p99Ms, unit: 'ms', display: formatMs(keel.p99Ms), target: { op: '<', value: 50 }, baseline: `raw txn p99 ${formatMs(rawLatency.p99Ms)}` },
+      { bench, name: 'ack p50, 1 exporter', backend: 'sqlite', value: aloneLatency.p50Ms, unit: 'ms', display: formatMs(aloneLatency.p50Ms), baseline: `1 exporter: ${formatNumber((single.completed * shape.batchSize * 1000) / single.elapsedMs)} spans/s, p95 ${formatMs(aloneLatency.p95Ms)}` },
+      { bench, name: 'protobuf MB/s received', backend: 'sqlite', value: megabytesPerSecond, unit: 'MB/s', display: `${formatNumber(megabytesPerSecond, 1)} MB/s`, baseline: `${formatNumber(bodyBytes / all.length / 1024, 1)} KB per 100-span request` },
+      { bench, name: 'server peak RSS during run', backend: 'sqlite', value: rss.peakMb, unit: 'MB', display: formatMb(rss.peakMb), baseline: `VmHWM ${formatMb(rss.highWaterMb)}` },
+    ];
+    printFigures(`OTLP ingest (sqlite): ${formatNumber(spans)} spans in ${formatNumber(load.elapsedMs)} ms`, figures);
+    const result: OtlpIngestResult = {
+      name: 'otlp-ingest-sqlite',
+      figures,
+      spansPerSecond,
+      details: {
+        shape, bodyBytes, stored: check,
+        keel: { elapsedMs: load.elapsedMs, spans, spansPerSecond, latency: keel, rss: { peakMb: rss.peakMb, highWaterMb: rss.highWaterMb } },
+        oneExporter: { requests: single.completed, elapsedMs: single.elapsedMs, latency: aloneLatency },
+        raw: { what: raw.what, spans: raw.points, elapsedMs: raw.elapsedMs, spansPerSecond: raw.pointsPerSecond, latency: rawLatency },
+      },
+    };
+    await writeResult(result.name, result);
+    return result;
+  } finally {
+    await removeTempDir(home);
+  }
+}
+
+runIfMain(import.meta.url, () => otlpIngest());
