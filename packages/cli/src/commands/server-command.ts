@@ -13,6 +13,9 @@ export function registerServerCommand(program: Command): void {
     .option('--max-body-bytes <n>', 'largest JSON body (KEEL_MAX_BODY_BYTES, default 16 MiB)')
     .option('--max-artifact-bytes <n>', 'largest artifact (KEEL_MAX_ARTIFACT_BYTES, default 5 GiB)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug (KEEL_LOG_LEVEL, default info)')
+    .option('--trace-queue-spans <n>', 'spans accepted but not yet written before OTLP answers 503 (KEEL_TRACE_QUEUE_SPANS, default 20000)')
+    .option('--max-spans-per-request <n>', 'most spans in one OTLP request (KEEL_MAX_SPANS_PER_REQUEST, default 10000)')
+    .option('--retention-interval-ms <n>', 'how often trace retention runs (KEEL_RETENTION_INTERVAL_MS, default 1 hour)')
     .action(async (flags: Record<string, string | undefined>) => {
       const fromEnv = serverConfigFromEnv(process.env);
       const defined = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));

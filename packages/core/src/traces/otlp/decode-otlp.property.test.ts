@@ -65,12 +65,10 @@ describe('decodeOtlpProtobuf on hostile bytes', () => {
   });
 
   it('never throws anything but a KeelError on mutations of a valid request', () => {
-    const started = Date.now();
     fc.assert(
       fc.property(fc.array(mutation, { minLength: 1, maxLength: 6 }), (mutations) => decodesOrRefuses(() => decodeOtlpProtobuf(mutate(valid, mutations), options))),
       { numRuns: 3000 },
     );
-    expect(Date.now() - started).toBeLessThan(20_000);
   });
 
   it('numbers every span of a one-byte-corrupted request once', () => {
