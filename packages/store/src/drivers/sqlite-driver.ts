@@ -1,6 +1,7 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
 import { AsyncMutex } from './async-mutex.ts';
+import { registerSqliteFunctions } from './sqlite-functions.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './sql-driver.ts';
 
@@ -25,6 +26,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   db.pragma('cache_size = -65536');
   // MLflow's LIKE is case-sensitive; ILIKE is compiled to LOWER(..) LIKE LOWER(..).
   db.pragma('case_sensitive_like = ON');
+  registerSqliteFunctions(db);
   const inMemory = options.filename === ':memory:' || options.filename === '';
   const checkpointer = inMemory ? undefined : startWalCheckpointer(options.filename);
   if (checkpointer !== undefined) {

@@ -46,7 +46,7 @@ CREATE TABLE spans (
 );
 CREATE INDEX spans_by_start ON spans (project_id, start_us);
 CREATE INDEX spans_generations ON spans (project_id, start_us, model, provider, user_id, prompt_name, prompt_version, trace_id, latency_ms, cost, input_tokens, output_tokens) WHERE model IS NOT NULL;
-CREATE INDEX spans_by_prompt ON spans (project_id, prompt_name, start_us) WHERE prompt_name IS NOT NULL;
+CREATE INDEX spans_by_prompt ON spans (project_id, prompt_name, start_us, prompt_version, trace_id, latency_ms, cost, input_tokens, output_tokens) WHERE prompt_name IS NOT NULL;
 CREATE TABLE traces (
   project_id BIGINT NOT NULL,
   trace_id TEXT NOT NULL,
@@ -88,5 +88,24 @@ CREATE TABLE trace_settings (
   retention_days BIGINT,
   settings_json TEXT NOT NULL
 );
+`,
+  /**
+   * Without statistics SQLite takes `project_id = ?` for a selective term, and then reads a trace's
+   * spans through (project_id, start_us) or probes the generations index for every candidate trace:
+   * seconds at a million spans. These figures describe the shape (few projects, ~5 spans a trace)
+   * until an ANALYZE replaces them with measured ones; ANALYZE sqlite_schema makes SQLite load them.
+   */
+  sqliteOnly: `
+ANALYZE sqlite_schema;
+DELETE FROM sqlite_stat1 WHERE tbl IN ('spans', 'traces');
+INSERT INTO sqlite_stat1 (tbl, idx, stat) VALUES
+  ('spans', 'sqlite_autoindex_spans_1', '1000000 1000000 5 1'),
+  ('spans', 'spans_by_start', '1000000 1000000 1'),
+  ('spans', 'spans_generations', '400000 400000 1 1 1 1 1 1 1 1 1 1 1'),
+  ('spans', 'spans_by_prompt', '200000 200000 20000 1 1 1 1 1 1 1'),
+  ('traces', 'traces', '200000 200000 1'),
+  ('traces', 'traces_by_start', '200000 200000 1 1'),
+  ('traces', 'traces_by_session', '100000 100000 10 1 1');
+ANALYZE sqlite_schema;
 `,
 };

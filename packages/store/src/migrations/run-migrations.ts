@@ -7,6 +7,8 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
+  /** Statements run after `sql` on SQLite only (planner statistics, which PostgreSQL gathers itself). */
+  sqliteOnly?: string;
 }
 
 /** Every migration, in order. Append only: a released migration never changes. */
@@ -41,7 +43,8 @@ export async function runMigrations(driver: SqlDriver, now: () => number = Date.
       if (tx.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(7734001)');
       const rows = await tx.all('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
       if (rows.length > 0) return false;
-      for (const statement of splitStatements(renderMigration(migration.sql, tx.dialect))) await tx.run(statement);
+      const script = renderMigration(migration.sql, tx.dialect) + (tx.dialect === 'sqlite' ? `\n${migration.sqliteOnly ?? ''}` : '');
+      for (const statement of splitStatements(script)) await tx.run(statement);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, now()]);
       return true;
     });

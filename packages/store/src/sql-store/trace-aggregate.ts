@@ -1,6 +1,6 @@
 import type { AggregateGroup, AggregateRow, TraceStore } from '@keel/spec';
 import type { SqlDriver, SqlValue } from '../drivers/sql-driver.ts';
-import { groupKey, latencyPercentiles } from './trace-percentiles.ts';
+import { generationStats } from './trace-generation-stats.ts';
 
 const dayUs = 86_400_000_000;
 
@@ -35,30 +35,18 @@ export function createAggregate(db: SqlDriver): TraceStore['aggregate'] {
       where.push('prompt_name = ?');
       params.push(query.promptName);
     }
-    const from = `FROM spans WHERE ${where.join(' AND ')}`;
-    const [rows, latencies] = await Promise.all([
-      db.all(
-        `SELECT ${group} AS g, COUNT(*) AS n, COUNT(DISTINCT trace_id) AS trace_count,
-           SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, SUM(cost) AS cost
-         ${from} GROUP BY 1`,
-        params,
-      ),
-      latencyPercentiles(db, { group, from, params }),
-    ]);
-    const result = rows.map((row): AggregateRow => {
-      const [p50 = 0, p95 = 0, p99 = 0] = latencies.get(groupKey(row.g)) ?? [];
-      return {
-        group: groupLabel(query.groupBy, row.g),
-        count: Number(row.n),
-        traceCount: Number(row.trace_count),
-        inputTokens: Number(row.input_tokens ?? 0),
-        outputTokens: Number(row.output_tokens ?? 0),
-        cost: Number(row.cost ?? 0),
-        latencyP50Ms: p50,
-        latencyP95Ms: p95,
-        latencyP99Ms: p99,
-      };
-    });
+    const stats = await generationStats(db, { group, from: `FROM spans WHERE ${where.join(' AND ')}`, params });
+    const result = stats.map((entry): AggregateRow => ({
+      group: groupLabel(query.groupBy, entry.group),
+      count: entry.count,
+      traceCount: entry.traceCount,
+      inputTokens: entry.inputTokens,
+      outputTokens: entry.outputTokens,
+      cost: entry.cost,
+      latencyP50Ms: entry.latencies[0],
+      latencyP95Ms: entry.latencies[1],
+      latencyP99Ms: entry.latencies[2],
+    }));
     return result.sort((a, b) => (a.group < b.group ? -1 : a.group > b.group ? 1 : 0));
   };
 }

@@ -4,9 +4,9 @@ import { decodeKeyset, keysetPage } from './trace-keyset.ts';
 import { containsPattern, jsonStringPattern } from './trace-like.ts';
 import { loadTraceSummaries, traceSummaryColumns } from './trace-summary-rows.ts';
 
+/** The spans of the trace `t`, read through the primary key. */
 const spanOfTrace = 'SELECT 1 FROM spans s WHERE s.project_id = t.project_id AND s.trace_id = t.trace_id';
 
-/** The WHERE terms of a trace list query over `traces t`, besides project and window. */
 function filterTerms(db: SqlDriver, query: TraceListQuery, where: string[], params: SqlValue[]): void {
   if (query.name !== undefined) {
     where.push('t.root_name = ?');

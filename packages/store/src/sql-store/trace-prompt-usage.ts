@@ -1,19 +1,14 @@
 import type { PromptUsageRow, TraceStore } from '@keel/spec';
 import type { SqlDriver } from '../drivers/sql-driver.ts';
-import { groupKey, latencyPercentiles } from './trace-percentiles.ts';
+import { generationStats } from './trace-generation-stats.ts';
 
 /** Per version of one prompt: the spans that carry it (by span start in the window) and the scores of their traces. */
 export function createPromptUsage(db: SqlDriver): TraceStore['promptUsage'] {
   return async (projectId, promptName, window) => {
     const from = 'FROM spans WHERE project_id = ? AND prompt_name = ? AND prompt_version IS NOT NULL AND start_us >= ? AND start_us < ?';
     const params = [projectId, promptName, window.fromUs, window.toUs];
-    const [rows, latencies, scores] = await Promise.all([
-      db.all(
-        `SELECT prompt_version AS v, COUNT(*) AS n, SUM(input_tokens) AS input_tokens, SUM(output_tokens) AS output_tokens, SUM(cost) AS cost
-         ${from} GROUP BY prompt_version ORDER BY prompt_version`,
-        params,
-      ),
-      latencyPercentiles(db, { group: 'prompt_version', from, params }),
+    const [rows, scores] = await Promise.all([
+      generationStats(db, { group: 'prompt_version', from, params }),
       // A trace that used a version counts once for it, however many of its spans carry the prompt.
       db.all(
         `SELECT u.v, sc.name, AVG(sc.value) AS mean, COUNT(*) AS n
@@ -24,18 +19,17 @@ export function createPromptUsage(db: SqlDriver): TraceStore['promptUsage'] {
         [...params, projectId],
       ),
     ]);
-    return rows.map((row): PromptUsageRow => {
-      const [p50 = 0, p95 = 0] = latencies.get(groupKey(row.v)) ?? [];
-      return {
-        version: Number(row.v),
-        count: Number(row.n),
-        inputTokens: Number(row.input_tokens ?? 0),
-        outputTokens: Number(row.output_tokens ?? 0),
-        cost: Number(row.cost ?? 0),
-        latencyP50Ms: p50,
-        latencyP95Ms: p95,
-        scores: scores.filter((score) => Number(score.v) === Number(row.v)).map((score) => ({ name: String(score.name), mean: Number(score.mean), count: Number(score.n) })),
-      };
-    });
+    return rows
+      .map((row): PromptUsageRow => ({
+        version: Number(row.group),
+        count: row.count,
+        inputTokens: row.inputTokens,
+        outputTokens: row.outputTokens,
+        cost: row.cost,
+        latencyP50Ms: row.latencies[0],
+        latencyP95Ms: row.latencies[1],
+        scores: scores.filter((score) => Number(score.v) === Number(row.group)).map((score) => ({ name: String(score.name), mean: Number(score.mean), count: Number(score.n) })),
+      }))
+      .sort((a, b) => a.version - b.version);
   };
 }
