@@ -1,11 +1,11 @@
 import {
-  invalid, latestPromptLabel, notFound, type Page, type PromptContent, type PromptLabelEvent, type PromptRef, type PromptStore, type PromptSummary,
+  invalid, latestPromptLabel, notFound, type Page, type PromptLabelEvent, type PromptRef, type PromptStore, type PromptSummary,
   type PromptUsageRow, type PromptVersion, type TraceStore,
 } from '@keel/spec';
 import type { Clock } from '../ports.ts';
 import { diffPromptVersions, type PromptVersionDiff } from './diff-prompt-versions.ts';
 import { parseTimeBound } from './parse-time-bound.ts';
-import { validateNewPromptVersion } from './validate-new-prompt-version.ts';
+import { type PromptVersionInput, validateNewPromptVersion } from './validate-new-prompt-version.ts';
 import { validatePromptLabel, validateReadLabel } from './validate-prompt-label.ts';
 import { validatePromptName } from './validate-prompt-name.ts';
 
@@ -15,14 +15,8 @@ export interface PromptServiceDeps {
   clock: Clock;
 }
 
-export interface CreatePromptInput {
+export interface CreatePromptInput extends PromptVersionInput {
   name: string;
-  content: PromptContent;
-  variables?: string[] | undefined;
-  config?: Record<string, unknown> | undefined;
-  labels?: string[] | undefined;
-  commitMessage?: string | undefined;
-  authorName?: string | undefined;
 }
 
 export interface PromptUsage {

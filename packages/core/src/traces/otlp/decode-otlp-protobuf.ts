@@ -86,10 +86,8 @@ function readSpan(reader: WireReader, start: number, end: number, group: Group, 
   }
 }
 
-function readScopeSpans(reader: WireReader, start: number, end: number, resource: GroupHeader<Attributes>, collector: SpanCollector): void {
-  const scopeFrame = findLast(reader, start, end, 1, 'ScopeSpans.scope');
-  const scope = readGroupHeader(() => readScope(reader, scopeFrame), { name: '', version: '' }, 'scope');
-  const group: Group = { resource: resource.value, scope: scope.value, problem: resource.problem ?? scope.problem };
+/** Calls `read` with the end of each field-2 sub-message in [start, end) (the repeated child of a span group), skipping other fields. */
+function forEachRepeated(reader: WireReader, start: number, end: number, field: string, read: (childEnd: number) => void): void {
   reader.pos = start;
   while (reader.pos < end) {
     const tag = reader.tag(end);
@@ -97,28 +95,24 @@ function readScopeSpans(reader: WireReader, start: number, end: number, resource
       reader.skip(tag, end);
       continue;
     }
-    reader.expect(tag, wireType.delimited, 'ScopeSpans.spans');
-    const spanEnd = reader.delimitedEnd(end);
-    readSpan(reader, reader.pos, spanEnd, group, collector);
-    reader.pos = spanEnd;
+    reader.expect(tag, wireType.delimited, field);
+    const childEnd = reader.delimitedEnd(end);
+    read(childEnd);
+    reader.pos = childEnd;
   }
+}
+
+function readScopeSpans(reader: WireReader, start: number, end: number, resource: GroupHeader<Attributes>, collector: SpanCollector): void {
+  const scopeFrame = findLast(reader, start, end, 1, 'ScopeSpans.scope');
+  const scope = readGroupHeader(() => readScope(reader, scopeFrame), { name: '', version: '' }, 'scope');
+  const group: Group = { resource: resource.value, scope: scope.value, problem: resource.problem ?? scope.problem };
+  forEachRepeated(reader, start, end, 'ScopeSpans.spans', (spanEnd) => readSpan(reader, reader.pos, spanEnd, group, collector));
 }
 
 function readResourceSpans(reader: WireReader, start: number, end: number, collector: SpanCollector): void {
   const resourceFrame = findLast(reader, start, end, 1, 'ResourceSpans.resource');
   const resource = readGroupHeader(() => readResource(reader, resourceFrame), {}, 'resource');
-  reader.pos = start;
-  while (reader.pos < end) {
-    const tag = reader.tag(end);
-    if (tag >>> 3 !== 2) {
-      reader.skip(tag, end);
-      continue;
-    }
-    reader.expect(tag, wireType.delimited, 'ResourceSpans.scope_spans');
-    const scopeEnd = reader.delimitedEnd(end);
-    readScopeSpans(reader, reader.pos, scopeEnd, resource, collector);
-    reader.pos = scopeEnd;
-  }
+  forEachRepeated(reader, start, end, 'ResourceSpans.scope_spans', (scopeEnd) => readScopeSpans(reader, reader.pos, scopeEnd, resource, collector));
 }
 
 /**
