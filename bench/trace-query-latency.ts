@@ -148,8 +148,8 @@ export async function traceQueryLatency(options: TraceQueryLatencyOptions = {}):
       seedMs = performance.now() - seedStarted;
       // A server's checkpointer keeps the WAL short between bursts; after a bulk load at full speed
       // it is gigabytes long, and every read would pay for that. Checkpoint it, as idle time would.
-      await store.close();
       walMbAfterSeed = fileMb(`${database}-wal`);
+      await store.close();
       checkpointWal(database);
       store = await openStore({ databaseUrl: database });
       note(`  seeded ${formatNumber(seeded)} spans in ${formatNumber(seedMs / 1000, 1)} s (database ${formatNumber(fileMb(database))} MB, WAL ${formatNumber(walMbAfterSeed)} MB before a checkpoint); in-process baseline...`);
