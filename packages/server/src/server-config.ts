@@ -15,6 +15,8 @@ export const serverConfigSchema = z.object({
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Spans accepted but not yet written; past this, OTLP requests answer 503 with Retry-After. */
   traceQueueSpans: z.coerce.number().int().positive().default(20_000),
+  /** OTLP requests in progress at once; more answer 503 with Retry-After before their body is read. */
+  traceMaxRequests: z.coerce.number().int().positive().default(32),
   /** Most spans one OTLP request may carry (413 above). */
   maxSpansPerRequest: z.coerce.number().int().positive().default(10_000),
   /** How often the trace retention job runs. */
@@ -52,6 +54,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput {
     logLevel: pick('KEEL_LOG_LEVEL') as ServerConfigInput['logLevel'],
     traceQueueSpans: pick('KEEL_TRACE_QUEUE_SPANS') as unknown as number | undefined,
     maxSpansPerRequest: pick('KEEL_MAX_SPANS_PER_REQUEST') as unknown as number | undefined,
+    traceMaxRequests: pick('KEEL_TRACE_MAX_REQUESTS') as unknown as number | undefined,
     retentionIntervalMs: pick('KEEL_RETENTION_INTERVAL_MS') as unknown as number | undefined,
   };
 }

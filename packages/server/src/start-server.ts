@@ -39,6 +39,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
       maxBatchSpans: 2_000,
       retryAfterSeconds: 1,
       settingsTtlMs: 5_000,
+      maxActiveRequests: config.traceMaxRequests,
     }),
     traces: createTraceQueryService({ store, clock: systemClock, ids: randomIds }),
     prompts: createPromptService({ store, clock: systemClock }),

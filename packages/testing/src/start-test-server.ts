@@ -14,7 +14,7 @@ export interface TestServer {
 }
 
 /** A real `keel server` on 127.0.0.1 with a random port and a fresh KEEL_HOME (SQLite unless databaseUrl is given). */
-export async function startTestServer(options: { databaseUrl?: string; maxBodyBytes?: number; maxArtifactBytes?: number; retentionIntervalMs?: number; traceQueueSpans?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: { databaseUrl?: string; maxBodyBytes?: number; maxArtifactBytes?: number; retentionIntervalMs?: number; traceQueueSpans?: number; traceMaxRequests?: number } = {}): Promise<TestServer> {
   const home = await mkdtemp(path.join(tmpdir(), 'keel-test-'));
   const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const server = await startServer(

@@ -14,6 +14,7 @@ export function registerServerCommand(program: Command): void {
     .option('--max-artifact-bytes <n>', 'largest artifact (KEEL_MAX_ARTIFACT_BYTES, default 5 GiB)')
     .option('--log-level <level>', 'fatal|error|warn|info|debug (KEEL_LOG_LEVEL, default info)')
     .option('--trace-queue-spans <n>', 'spans accepted but not yet written before OTLP answers 503 (KEEL_TRACE_QUEUE_SPANS, default 20000)')
+    .option('--trace-max-requests <n>', 'OTLP requests in progress at once before 503 (KEEL_TRACE_MAX_REQUESTS, default 32)')
     .option('--max-spans-per-request <n>', 'most spans in one OTLP request (KEEL_MAX_SPANS_PER_REQUEST, default 10000)')
     .option('--retention-interval-ms <n>', 'how often trace retention runs (KEEL_RETENTION_INTERVAL_MS, default 1 hour)')
     .action(async (flags: Record<string, string | undefined>) => {

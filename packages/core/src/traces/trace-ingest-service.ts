@@ -1,5 +1,5 @@
 import type { Clock } from '../ports.ts';
-import type { OtlpSpan, ProjectSpan, TraceSettings, TraceStore } from '@keel/spec';
+import { KeelError, type OtlpSpan, type ProjectSpan, type TraceSettings, type TraceStore } from '@keel/spec';
 import { buildSpanRecord, type CostCalculator } from './build-span-record.ts';
 import { createCostCalculator } from './cost/index.ts';
 import { mapSpanMeaning, spanMapperVersion } from './meaning/index.ts';
@@ -14,15 +14,23 @@ export interface TraceIngestOptions {
   retryAfterSeconds: number;
   /** How long a project's settings (PII rules, prices) are reused before being read again. */
   settingsTtlMs: number;
+  /**
+   * OTLP requests being read, decoded or written at once. Past it a request is refused before its
+   * body is read: when decoding, not writing, is the bottleneck, the span queue never fills, and
+   * without this bound requests would pile up unanswered instead of hearing 503.
+   */
+  maxActiveRequests: number;
 }
 
 export interface TraceIngestService {
+  /** Admits one OTLP request, or throws TEMPORARILY_UNAVAILABLE; call the returned function when it is answered. */
+  admit(): () => void;
   /** Masks, interprets and prices the spans, then resolves once they are durable. */
   ingest(projectId: number, spans: OtlpSpan[]): Promise<void>;
   /** Settings changed through this server take effect at once. */
   invalidateSettings(projectId: number): void;
   drain(): Promise<void>;
-  stats(): SpanWriteBufferStats;
+  stats(): SpanWriteBufferStats & { activeRequests: number; refusedRequests: number };
 }
 
 interface ProjectPipeline {
@@ -62,7 +70,24 @@ export function createTraceIngestService(options: TraceIngestOptions): TraceInge
     return load;
   }
 
+  let activeRequests = 0;
+  let refusedRequests = 0;
   return {
+    admit() {
+      if (activeRequests >= options.maxActiveRequests) {
+        refusedRequests += 1;
+        throw new KeelError('TEMPORARILY_UNAVAILABLE', `Keel is busy ingesting traces (${options.maxActiveRequests} OTLP requests in progress); retry after ${options.retryAfterSeconds} s`, {
+          details: { retry_after_seconds: options.retryAfterSeconds },
+        });
+      }
+      activeRequests += 1;
+      let released = false;
+      return () => {
+        if (released) return;
+        released = true;
+        activeRequests -= 1;
+      };
+    },
     async ingest(projectId, spans) {
       if (spans.length === 0) return;
       const pipeline = await pipelineFor(projectId);
@@ -78,6 +103,6 @@ export function createTraceIngestService(options: TraceIngestOptions): TraceInge
       pipelines.delete(projectId);
     },
     drain: () => buffer.drain(),
-    stats: () => buffer.stats(),
+    stats: () => ({ ...buffer.stats(), activeRequests, refusedRequests }),
   };
 }

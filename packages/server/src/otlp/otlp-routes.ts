@@ -47,6 +47,8 @@ export function otlpRoutes({ traceIngest, maxOtlpBytes, maxSpansPerRequest }: Ap
       summary: 'OTLP/HTTP trace export (protobuf or JSON, optionally gzip); answered once the spans are durable',
       handler: async ({ principal, body, request, reply }) => {
         const encoding = readEncoding(request.headers['content-type']);
+        const release = traceIngest.admit();
+        reply.raw.once('close', release);
         const compressed = await readBodyBytes(body as Readable, maxOtlpBytes);
         const bytes = decompress(compressed, request.headers['content-encoding'], maxOtlpBytes);
         const options = { nowMs: Date.now(), maxSpans: maxSpansPerRequest };
