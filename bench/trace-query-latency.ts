@@ -136,7 +136,14 @@ export async function traceQueryLatency(options: TraceQueryLatencyOptions = {}):
     let seeded = 0;
     let seedMs = 0;
     let walMbAfterSeed = 0;
-    const aggregates = [aggregate('model'), aggregate('day'), aggregate('day', 'gpt-4o-2024-08-06')];
+    // The issue's figure: cost per model per day over everything, sums only (GET /api/v1/trace-costs).
+    // The full aggregates (distinct traces, exact latency percentiles) are shown beside it.
+    const costs: Query = {
+      label: `cost per model per day (sums), ${days} days`,
+      path: `/api/v1/trace-costs?from=${fromMs}&to=${windowEndMs}&groupBy=model,day`,
+      inProcess: (s) => s.costTotals(projectId, { fromUs: fromMs * 1000, toUs: windowEndMs * 1000, groupBy: ['model', 'day'] }),
+    };
+    const aggregates = [costs, aggregate('model'), aggregate('day'), aggregate('day', 'gpt-4o-2024-08-06')];
     const inProcess: Record<string, LatencySummary> = {};
     let listRowsSeen = 0;
     try {
@@ -178,7 +185,7 @@ export async function traceQueryLatency(options: TraceQueryLatencyOptions = {}):
         const sample = listWindow(0);
         const page = await client.get<{ items: { models: string[] }[] }>(`/api/v1/traces?from=${sample.fromMs}&to=${sample.toMs}&model=${encodeURIComponent(sample.model)}&limit=50`);
         if (page.items.length === 0 || page.items.some((item) => !item.models.includes(sample.model))) throw new Error(`trace list for ${sample.model} answered ${page.items.length} traces, not all on that model`);
-        const perModel = await client.get<{ rows: { group: string; cost: number }[] }>(aggregates[0]?.path ?? '');
+        const perModel = await client.get<{ rows: { group: string; cost: number }[] }>(aggregates[1]?.path ?? '');
         if (perModel.rows.length < models.length - 1) throw new Error(`cost per model answered ${perModel.rows.length} groups for ${models.length} models`);
       } finally {
         client.close();
@@ -213,7 +220,7 @@ export async function traceQueryLatency(options: TraceQueryLatencyOptions = {}):
         const base = inProcess[query.label] as LatencySummary;
         return {
           bench, name: `${query.label}, p95 of ${aggregateQueries}`, backend: 'sqlite', value: keel.p95Ms, unit: 'ms', display: formatMs(keel.p95Ms),
-          target: index < 2 ? { op: '<', value: 500 } : undefined, baseline: `p50 ${formatMs(keel.p50Ms)}; store.aggregate in-process p50 ${formatMs(base.p50Ms)}`,
+          target: index === 0 ? { op: '<', value: 500 } : undefined, baseline: `p50 ${formatMs(keel.p50Ms)}; same store call in-process p50 ${formatMs(base.p50Ms)}`,
         };
       }),
       { bench, name: 'seeding through store.insertSpans', backend: 'sqlite', value: seedMs / 1000, unit: 's', display: `${formatNumber(seedMs / 1000, 1)} s`, baseline: `${formatNumber((seeded / seedMs) * 1000)} spans/s in-process; WAL ${formatNumber(walMbAfterSeed)} MB at the end` },

@@ -12,7 +12,7 @@ export type { ArtifactSource, TransferProgress, ProgressListener } from './to-up
 export type { KeyValues } from './to-key-values.ts';
 export { startRun, type RunHandle, type StartRunOptions, type ParamValue } from './start-run.ts';
 export type { Experiment, Run, RunInfo, RunStatus, Metric, KeyValue, Page, Project, Role, ViewType } from '@keel/spec';
-export type { TracesApi, ListTracesOptions, ScoreInput, Score, SessionSummary, AggregateAnswer, TracePage, SessionPage, TimeInput, TimeWindowInput } from './traces-api.ts';
+export type { TracesApi, ListTracesOptions, ScoreInput, Score, SessionSummary, AggregateAnswer, CostTotalsAnswer, TracePage, SessionPage, TimeInput, TimeWindowInput } from './traces-api.ts';
 export {
   createKeelTracing, wrapOpenAI, keelSpanKinds,
   type KeelTracing, type KeelTracingOptions, type SpanOptions, type StartSpanOptions, type SpanHandle, type TracingStats, type KeelSpanKind,

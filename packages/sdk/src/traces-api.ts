@@ -1,5 +1,6 @@
 import {
   aggregateAnswerSchema,
+  costTotalsAnswerSchema,
   scoreSchema,
   sessionPageSchema,
   traceDetailSchema,
@@ -40,6 +41,7 @@ export type TracePage = z.infer<typeof traceSummaryPageSchema>;
 export type SessionPage = z.infer<typeof sessionPageSchema>;
 export type SessionSummary = z.infer<typeof sessionPageSchema>['items'][number];
 export type AggregateAnswer = z.infer<typeof aggregateAnswerSchema>;
+export type CostTotalsAnswer = z.infer<typeof costTotalsAnswerSchema>;
 
 export interface ScoreInput {
   name: string;
@@ -57,6 +59,8 @@ export interface TracesApi {
   sessions(options: TimeWindowInput & { userId?: string; limit?: number; pageToken?: string }): Promise<SessionPage>;
   sessionTraces(sessionId: string, options?: { limit?: number; pageToken?: string }): Promise<TracePage>;
   metrics(options: TimeWindowInput & { groupBy: AggregateGroup; model?: string; promptName?: string }): Promise<AggregateAnswer>;
+  /** Count, tokens and cost by one or two dimensions, e.g. `['model', 'day']`. */
+  costs(options: TimeWindowInput & { groupBy: AggregateGroup[]; model?: string; promptName?: string }): Promise<CostTotalsAnswer>;
 }
 
 const toQueryTime = (time: TimeInput): string => (time instanceof Date ? String(time.getTime()) : String(time));
@@ -79,5 +83,7 @@ export function createTracesApi(transport: Transport): TracesApi {
     sessionTraces: (sessionId, options = {}) =>
       transport.request({ method: 'GET', path: `/api/v1/sessions/${segment(sessionId)}/traces`, query: toQuery(options), schema: traceSummaryPageSchema }),
     metrics: (options) => transport.request({ method: 'GET', path: '/api/v1/trace-metrics', query: toQuery(options), schema: aggregateAnswerSchema }),
+    costs: ({ groupBy, ...options }) =>
+      transport.request({ method: 'GET', path: '/api/v1/trace-costs', query: { ...toQuery(options), groupBy: groupBy.join(',') }, schema: costTotalsAnswerSchema }),
   };
 }

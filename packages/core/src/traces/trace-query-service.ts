@@ -3,6 +3,8 @@ import {
   notFound,
   type AggregateQuery,
   type AggregateRow,
+  type CostTotalsQuery,
+  type CostTotalsRow,
   type Page,
   type Score,
   type ScoreDataType,
@@ -41,6 +43,7 @@ export interface TraceQueryService {
   listSessions(projectId: number, query: SessionListQuery): Promise<Page<SessionSummary>>;
   getSessionTraces(projectId: number, sessionId: string, options: { limit: number; pageToken?: string | undefined }): Promise<Page<TraceSummary>>;
   aggregate(projectId: number, query: AggregateQuery): Promise<AggregateRow[]>;
+  costTotals(projectId: number, query: CostTotalsQuery): Promise<CostTotalsRow[]>;
   createScore(projectId: number, traceId: string, input: NewScoreInput, author: string): Promise<Score>;
   listScores(projectId: number, traceId: string): Promise<Score[]>;
   getSettings(projectId: number): Promise<TraceSettings>;
@@ -65,6 +68,7 @@ export function createTraceQueryService(deps: { store: TraceStore; clock: Clock;
       return page;
     },
     aggregate: (projectId, query) => store.aggregate(projectId, query),
+    costTotals: (projectId, query) => store.costTotals(projectId, query),
     createScore(projectId, traceId, input, author) {
       const value = typeof input.value === 'number' ? input.value : typeof input.value === 'boolean' ? (input.value ? 1 : 0) : null;
       const label = typeof input.value === 'string' ? input.value : typeof input.value === 'boolean' ? String(input.value) : null;

@@ -275,6 +275,7 @@ export const routeTable: Record<string, RouteCase> = {
   'GET /api/v1/sessions': { kind: 'list', request: () => get('/api/v1/sessions', { ...traceWindow(), limit: '500' }), sees: (f) => [`session-${f.marker}`] },
   'GET /api/v1/sessions/:sessionId/traces': { kind: 'id', request: (f) => get(`/api/v1/sessions/session-${enc(f.marker)}/traces`) },
   'GET /api/v1/trace-metrics': { kind: 'list', request: () => get('/api/v1/trace-metrics', { ...traceWindow(), groupBy: 'user' }), sees: (f) => [`user-${f.marker}`] },
+  'GET /api/v1/trace-costs': { kind: 'list', request: () => get('/api/v1/trace-costs', { ...traceWindow(), groupBy: 'user,day' }), sees: (f) => [`user-${f.marker}`] },
   'GET /api/v1/trace-settings': { kind: 'list', request: () => get('/api/v1/trace-settings'), sees: (f) => [f.marker] },
   'PUT /api/v1/trace-settings': { kind: 'create', request: (f) => put('/api/v1/trace-settings', traceSettings(f.marker)) },
 };

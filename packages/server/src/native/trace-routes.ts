@@ -1,5 +1,6 @@
 import {
   aggregateQuerySchema,
+  costTotalsQuerySchema,
   createScoreSchema,
   listSessionsQuerySchema,
   listTracesQuerySchema,
@@ -66,6 +67,14 @@ export function nativeTraceRoutes({ traces, traceIngest }: AppServices) {
       handler: async ({ principal, query }) => {
         const { from, to, ...rest } = query;
         return { groupBy: query.groupBy, rows: await traces.aggregate(principal.projectId, { ...rest, ...window({ from, to }) }) };
+      },
+    }),
+    defineRoute({
+      method: 'GET', url: '/api/v1/trace-costs', access: 'read', api: 'native', summary: 'Generation count, tokens and cost grouped by one or two of model, provider, user, prompt_version, day (e.g. groupBy=model,day)',
+      query: costTotalsQuerySchema,
+      handler: async ({ principal, query }) => {
+        const { from, to, ...rest } = query;
+        return { groupBy: query.groupBy, rows: await traces.costTotals(principal.projectId, { ...rest, ...window({ from, to }) }) };
       },
     }),
     defineRoute({

@@ -47,6 +47,14 @@ describe('per-project trace settings', () => {
     }
   });
 
+  it('sums cost per model per day', async () => {
+    expect((await put({ retentionDays: null, pii: { detectors: [], custom: [] }, prices: [{ pattern: 'costs-test-model', input: 2, output: 4 }] })).status).toBe(200);
+    await exportSpan(hex(32, 0xc0c0), { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'costs-test-model', 'gen_ai.usage.input_tokens': 500_000, 'gen_ai.usage.output_tokens': 250_000 });
+    await exportSpan(hex(32, 0xc0c1), { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'costs-test-model', 'gen_ai.usage.input_tokens': 500_000, 'gen_ai.usage.output_tokens': 250_000 });
+    const answer = await client.traces.costs({ ...window(), groupBy: ['model', 'day'], model: 'costs-test-model' });
+    expect(answer).toEqual({ groupBy: ['model', 'day'], rows: [{ groups: ['costs-test-model', new Date().toISOString().slice(0, 10)], count: 2, inputTokens: 1_000_000, outputTokens: 500_000, cost: 4 }] });
+  });
+
   it('prices with a project override before the shipped table', async () => {
     expect((await put({ retentionDays: null, pii: { detectors: [], custom: [] }, prices: [{ pattern: 'gpt-4o', input: 1, output: 2 }] })).status).toBe(200);
     const traceId = hex(32, 0xc057);
@@ -86,7 +94,7 @@ describe('per-project trace settings', () => {
 
 describe('trace route bad input', () => {
   it('requires a time window and checks ids, windows and filters', async () => {
-    for (const path of ['/api/v1/traces', '/api/v1/traces?from=1', '/api/v1/traces?from=10&to=5', '/api/v1/traces?from=yesterday&to=1', '/api/v1/traces?from=1&to=2&status=broken', '/api/v1/traces?from=1&to=2&limit=0', '/api/v1/traces/not-hex', '/api/v1/trace-metrics?from=1&to=2&groupBy=color', '/api/v1/sessions']) {
+    for (const path of ['/api/v1/traces', '/api/v1/traces?from=1', '/api/v1/traces?from=10&to=5', '/api/v1/traces?from=yesterday&to=1', '/api/v1/traces?from=1&to=2&status=broken', '/api/v1/traces?from=1&to=2&limit=0', '/api/v1/traces/not-hex', '/api/v1/trace-metrics?from=1&to=2&groupBy=color', '/api/v1/sessions', '/api/v1/trace-costs?from=1&to=2&groupBy=model,model', '/api/v1/trace-costs?from=1&to=2&groupBy=model,day,user', '/api/v1/trace-costs?from=1&to=2']) {
       const answer = await callKeel(server.url, { method: 'GET', path }, server.adminKey);
       expect(answer.status, `${path}: ${answer.text}`).toBe(400);
     }

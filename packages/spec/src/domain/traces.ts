@@ -192,6 +192,22 @@ export interface AggregateQuery extends TimeWindow {
   promptName?: string | undefined;
 }
 
+/** Cost and tokens only (no percentiles, no distinct traces), grouped by one or two dimensions: a plain scan of the generations index. */
+export interface CostTotalsQuery extends TimeWindow {
+  groupBy: [AggregateGroup] | [AggregateGroup, AggregateGroup];
+  model?: string | undefined;
+  promptName?: string | undefined;
+}
+
+export interface CostTotalsRow {
+  /** One value per `groupBy` dimension, labelled as in AggregateRow.group. */
+  groups: string[];
+  count: number;
+  inputTokens: number;
+  outputTokens: number;
+  cost: number;
+}
+
 export interface AggregateRow {
   /** The group's value: model, provider, user id, `name@version`, or the UTC day `YYYY-MM-DD`; `(none)` when unset. */
   group: string;

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { aggregateGroups, piiDetectors, scoreDataTypes, scoreSources, spanStatuses } from '../domain/traces.ts';
+import { type AggregateGroup, aggregateGroups, piiDetectors, scoreDataTypes, scoreSources, spanStatuses } from '../domain/traces.ts';
 
 /** A time on the query string: milliseconds since the epoch, or an ISO 8601 date-time. */
 export const queryTimeMs = z.string().transform((text, context) => {
@@ -47,6 +47,18 @@ export const sessionTracesQuerySchema = z.object({ limit: z.coerce.number().int(
 
 export const aggregateQuerySchema = windowQuery
   .extend({ groupBy: z.enum(aggregateGroups), model: z.string().optional(), promptName: z.string().optional() })
+  .superRefine(refineWindow);
+
+/** `groupBy=model,day` or `groupBy=model&groupBy=day`: one or two dimensions. */
+const groupList = z
+  .union([z.string(), z.array(z.string())])
+  .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).map((item) => item.trim()))
+  .pipe(z.array(z.enum(aggregateGroups)).min(1).max(2))
+  .refine((groups) => new Set(groups).size === groups.length, 'each dimension once')
+  .transform((groups) => groups as [AggregateGroup] | [AggregateGroup, AggregateGroup]);
+
+export const costTotalsQuerySchema = windowQuery
+  .extend({ groupBy: groupList, model: z.string().optional(), promptName: z.string().optional() })
   .superRefine(refineWindow);
 
 export const createScoreSchema = z
@@ -179,3 +191,6 @@ export const aggregateRowSchema = z.object({
   latencyP99Ms: z.number(),
 });
 export const aggregateAnswerSchema = z.object({ groupBy: z.enum(aggregateGroups), rows: z.array(aggregateRowSchema) });
+
+export const costTotalsRowSchema = z.object({ groups: z.array(z.string()), count: z.number(), inputTokens: z.number(), outputTokens: z.number(), cost: z.number() });
+export const costTotalsAnswerSchema = z.object({ groupBy: z.array(z.enum(aggregateGroups)), rows: z.array(costTotalsRowSchema) });

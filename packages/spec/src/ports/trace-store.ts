@@ -2,6 +2,8 @@ import type { Page } from '../domain/tracking.ts';
 import type {
   AggregateQuery,
   AggregateRow,
+  CostTotalsQuery,
+  CostTotalsRow,
   NewScore,
   PromptUsageRow,
   Score,
@@ -33,6 +35,8 @@ export interface TraceStore {
   /** The traces of one session, oldest first. */
   getSessionTraces(projectId: number, sessionId: string, options: { limit: number; pageToken?: string | undefined }): Promise<Page<TraceSummary>>;
   aggregate(projectId: number, query: AggregateQuery): Promise<AggregateRow[]>;
+  /** Count, tokens and cost of generations grouped by one or two dimensions, ordered by the groups. */
+  costTotals(projectId: number, query: CostTotalsQuery): Promise<CostTotalsRow[]>;
   /** Usage per version of one prompt, over spans that carry its name and version. */
   promptUsage(projectId: number, promptName: string, window: TimeWindow): Promise<PromptUsageRow[]>;
 

@@ -5,7 +5,7 @@ import { generationStats } from './trace-generation-stats.ts';
 const dayUs = 86_400_000_000;
 
 /** Every group expression reads columns of the covering generations index only. */
-const groupExpressions: Record<AggregateGroup, string> = {
+export const groupExpressions: Record<AggregateGroup, string> = {
   model: 'model',
   provider: 'provider',
   user: 'user_id',
@@ -15,27 +15,33 @@ const groupExpressions: Record<AggregateGroup, string> = {
 
 const none = '(none)';
 
-function groupLabel(groupBy: AggregateGroup, value: unknown): string {
+export function groupLabel(groupBy: AggregateGroup, value: unknown): string {
   if (value === null || value === undefined) return none;
   if (groupBy === 'day') return new Date(Number(value) * (dayUs / 1000)).toISOString().slice(0, 10);
   return String(value);
 }
 
-/** Generations (spans that name a model) in the window by span start, grouped. */
+/** The WHERE clause over generations (spans that name a model) in the window by span start. */
+export function generationFilter(projectId: number, query: { fromUs: number; toUs: number; model?: string | undefined; promptName?: string | undefined }): { from: string; params: SqlValue[] } {
+  const where = ['project_id = ?', 'model IS NOT NULL', 'start_us >= ?', 'start_us < ?'];
+  const params: SqlValue[] = [projectId, query.fromUs, query.toUs];
+  if (query.model !== undefined) {
+    where.push('model = ?');
+    params.push(query.model);
+  }
+  if (query.promptName !== undefined) {
+    where.push('prompt_name = ?');
+    params.push(query.promptName);
+  }
+  return { from: `FROM spans WHERE ${where.join(' AND ')}`, params };
+}
+
+/** Generations in the window, grouped, with exact latency percentiles. */
 export function createAggregate(db: SqlDriver): TraceStore['aggregate'] {
   return async (projectId, query) => {
     const group = groupExpressions[query.groupBy];
-    const where = ['project_id = ?', 'model IS NOT NULL', 'start_us >= ?', 'start_us < ?'];
-    const params: SqlValue[] = [projectId, query.fromUs, query.toUs];
-    if (query.model !== undefined) {
-      where.push('model = ?');
-      params.push(query.model);
-    }
-    if (query.promptName !== undefined) {
-      where.push('prompt_name = ?');
-      params.push(query.promptName);
-    }
-    const stats = await generationStats(db, { group, from: `FROM spans WHERE ${where.join(' AND ')}`, params });
+    const { from, params } = generationFilter(projectId, query);
+    const stats = await generationStats(db, { group, from, params });
     const result = stats.map((entry): AggregateRow => ({
       group: groupLabel(query.groupBy, entry.group),
       count: entry.count,

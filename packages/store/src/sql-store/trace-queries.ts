@@ -1,6 +1,7 @@
 import type { TraceStore } from '@keel/spec';
 import type { SqlDriver } from '../drivers/sql-driver.ts';
 import { createAggregate } from './trace-aggregate.ts';
+import { createCostTotals } from './trace-cost-totals.ts';
 import { createGetTraceSpans } from './trace-get-spans.ts';
 import { createInsertSpans } from './trace-insert-spans.ts';
 import { createListTraces } from './trace-list.ts';
@@ -18,6 +19,7 @@ export function createTraceQueries(db: SqlDriver): TraceStore {
     listSessions: createListSessions(db),
     getSessionTraces: createGetSessionTraces(db),
     aggregate: createAggregate(db),
+    costTotals: createCostTotals(db),
     promptUsage: createPromptUsage(db),
     ...createScoreQueries(db),
     ...createTraceSettingsQueries(db),

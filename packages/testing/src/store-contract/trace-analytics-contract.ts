@@ -86,6 +86,25 @@ export function describeTraceAnalyticsContract(open: OpenStore): void {
       expect(await store().aggregate(p, { fromUs: t0Us + 2 * dayUs, toUs: t0Us + 3 * dayUs, groupBy: 'model' })).toEqual([]);
     });
 
+    it('sums cost and tokens by one or two dimensions without percentiles', async () => {
+      const p = await aggregateFixture(store(), 'trace-cost-totals');
+      expect(await store().costTotals(p, { ...from, groupBy: ['model', 'day'] })).toEqual([
+        { groups: ['claude-3', '2025-01-01'], count: 1, inputTokens: 1, outputTokens: 2, cost: 1 },
+        { groups: ['gpt-4o', '2025-01-01'], count: 2, inputTokens: 30, outputTokens: 15, cost: 0.75 },
+        { groups: ['gpt-4o', '2025-01-02'], count: 1, inputTokens: 4, outputTokens: 4, cost: 0.125 },
+      ]);
+      expect(await store().costTotals(p, { ...from, groupBy: ['user'], model: 'gpt-4o' })).toEqual([
+        { groups: ['(none)'], count: 1, inputTokens: 4, outputTokens: 4, cost: 0.125 },
+        { groups: ['alice'], count: 2, inputTokens: 30, outputTokens: 15, cost: 0.75 },
+      ]);
+      expect(await store().costTotals(p, { ...window, groupBy: ['prompt_version'], promptName: 'greet' })).toEqual([
+        { groups: ['greet@1'], count: 2, inputTokens: 30, outputTokens: 15, cost: 0.75 },
+        { groups: ['greet@2'], count: 1, inputTokens: 1, outputTokens: 2, cost: 1 },
+      ]);
+      const other = await newProject(store(), 'trace-cost-totals-other');
+      expect(await store().costTotals(other, { ...window, groupBy: ['model'] })).toEqual([]);
+    });
+
     it('computes percentiles exactly, interpolating between ranks', async () => {
       const p = await newProject(store(), 'trace-percentiles');
       // 1..100 ms in a scrambled order, two values, and one value, in three models.
