@@ -195,4 +195,37 @@ describePostgres(enabled ? 'scale-out: two keel server processes on one PostgreS
       expect(history.items).toHaveLength(Math.ceil(total / 3));
     }
   });
+  test('spans of the same traces exported at once through both servers, retries included: summaries count each span once', { timeout: 60_000 }, async () => {
+    const traces = 6;
+    const spansPerTrace = 16;
+    const now = BigInt(Date.now()) * 1_000_000n;
+    const traceId = (trace: number) => `5ca1e0${String(trace).padStart(26, '0')}`;
+    const spanId = (trace: number, index: number) => `${String(trace).padStart(4, '0')}${String(index).padStart(12, '0')}`;
+    // Request r carries span r of every trace; every request is sent twice, through each server.
+    const requestBody = (index: number) => JSON.stringify({
+      resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'scale-out' }, spans: Array.from({ length: traces }, (_unused, trace) => ({
+        traceId: traceId(trace), spanId: spanId(trace, index), parentSpanId: index === 0 ? '' : spanId(trace, 0), name: index === 0 ? 'root' : `step ${index}`, kind: 1,
+        startTimeUnixNano: String(now + BigInt(index) * 1_000_000n), endTimeUnixNano: String(now + BigInt(index + 1) * 1_000_000n), status: {},
+        attributes: [{ key: 'gen_ai.operation.name', value: { stringValue: 'chat' } }, { key: 'gen_ai.request.model', value: { stringValue: 'gpt-4o' } }, { key: 'gen_ai.usage.input_tokens', value: { intValue: 10 } }],
+      })) }] }],
+    });
+    const exports = Array.from({ length: spansPerTrace * 2 }, (_unused, index) => {
+      const request: KeelRequest = { method: 'POST', path: '/v1/traces', rawBody: requestBody(index % spansPerTrace), headers: { 'content-type': 'application/json' } };
+      return ok(via(index, index >= spansPerTrace ? 1 : 0), request);
+    });
+    await Promise.all(exports);
+    const window = { from: String(Date.now() - 3_600_000), to: String(Date.now() + 3_600_000) };
+    for (const server of servers) {
+      for (let trace = 0; trace < traces; trace += 1) {
+        const detail = await ok<{ trace: { spanCount: number; inputTokens: number; name: string }; spans: { children: unknown[] }[] }>(server.url, { method: 'GET', path: `/api/v1/traces/${traceId(trace)}` });
+        expect(detail.trace).toMatchObject({ spanCount: spansPerTrace, inputTokens: 10 * spansPerTrace, name: 'root' });
+        expect(detail.spans).toHaveLength(1);
+        expect(detail.spans[0]?.children).toHaveLength(spansPerTrace - 1);
+      }
+      const listed = await ok<{ items: { traceId: string; spanCount: number; inputTokens: number }[] }>(server.url, get('/api/v1/traces', { ...window, model: 'gpt-4o', limit: '100' }));
+      const ours = listed.items.filter((item) => item.traceId.startsWith('5ca1e0'));
+      expect(ours).toHaveLength(traces);
+      for (const item of ours) expect(item).toMatchObject({ spanCount: spansPerTrace, inputTokens: 10 * spansPerTrace });
+    }
+  });
 });

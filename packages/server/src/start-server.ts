@@ -9,6 +9,7 @@ import type { AppServices } from './app-services.ts';
 import { createApp, type KeelApp } from './create-app.ts';
 import { createHttpMetrics } from './http/http-metrics.ts';
 import { startRetentionJob } from './start-retention-job.ts';
+import { startSaturationMonitor } from './start-saturation-monitor.ts';
 import type { ServerConfig } from './server-config.ts';
 
 export interface RunningServer extends KeelApp {
@@ -26,6 +27,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   await mkdir(config.home, { recursive: true });
   const store = await openStore({ databaseUrl: config.databaseUrl });
   const artifactStore = createLocalArtifactStore(config.artifactRoot);
+  const saturation = startSaturationMonitor();
   const services: AppServices = {
     store,
     auth: createAuthService({ store, clock: systemClock, ids: randomIds }),
@@ -40,6 +42,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
       retryAfterSeconds: 1,
       settingsTtlMs: 5_000,
       maxActiveRequests: config.traceMaxRequests,
+      isSaturated: saturation.isSaturated,
     }),
     traces: createTraceQueryService({ store, clock: systemClock, ids: randomIds }),
     prompts: createPromptService({ store, clock: systemClock }),
@@ -70,6 +73,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     close: () => {
       closing ??= (async () => {
         retention.stop();
+        saturation.stop();
         await keelApp.app.close();
         await services.traceIngest.drain();
         await retention.idle();

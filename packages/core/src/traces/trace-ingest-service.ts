@@ -20,6 +20,13 @@ export interface TraceIngestOptions {
    * without this bound requests would pile up unanswered instead of hearing 503.
    */
   maxActiveRequests: number;
+  /**
+   * True while the process is saturated (the event loop busy nearly all the time). Requests then
+   * wait in socket buffers, where no count of admitted requests sees them; past
+   * `busyActiveRequests` admitted requests, a saturated server refuses new ones instead.
+   */
+  isSaturated?: (() => boolean) | undefined;
+  busyActiveRequests?: number | undefined;
 }
 
 export interface TraceIngestService {
@@ -74,9 +81,10 @@ export function createTraceIngestService(options: TraceIngestOptions): TraceInge
   let refusedRequests = 0;
   return {
     admit() {
-      if (activeRequests >= options.maxActiveRequests) {
+      const saturated = activeRequests >= (options.busyActiveRequests ?? 8) && options.isSaturated?.() === true;
+      if (activeRequests >= options.maxActiveRequests || saturated) {
         refusedRequests += 1;
-        throw new KeelError('TEMPORARILY_UNAVAILABLE', `Keel is busy ingesting traces (${options.maxActiveRequests} OTLP requests in progress); retry after ${options.retryAfterSeconds} s`, {
+        throw new KeelError('TEMPORARILY_UNAVAILABLE', `Keel is busy ingesting traces (${activeRequests} OTLP requests in progress${saturated ? ', CPU saturated' : ''}); retry after ${options.retryAfterSeconds} s`, {
           details: { retry_after_seconds: options.retryAfterSeconds },
         });
       }
