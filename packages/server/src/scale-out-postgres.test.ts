@@ -200,7 +200,7 @@ describePostgres(enabled ? 'scale-out: two keel server processes on one PostgreS
     const spansPerTrace = 16;
     const now = BigInt(Date.now()) * 1_000_000n;
     const traceId = (trace: number) => `5ca1e0${String(trace).padStart(26, '0')}`;
-    const spanId = (trace: number, index: number) => `${String(trace).padStart(4, '0')}${String(index).padStart(12, '0')}`;
+    const spanId = (trace: number, index: number) => `${String(trace + 1).padStart(4, '0')}${String(index).padStart(12, '0')}`;
     // Request r carries span r of every trace; every request is sent twice, through each server.
     const requestBody = (index: number) => JSON.stringify({
       resourceSpans: [{ resource: { attributes: [] }, scopeSpans: [{ scope: { name: 'scale-out' }, spans: Array.from({ length: traces }, (_unused, trace) => ({

@@ -2,6 +2,7 @@ import type { Dialect, SqlDriver } from '../drivers/sql-driver.ts';
 import { migration001Init } from './migration-001-init.ts';
 import { migration002Traces } from './migration-002-traces.ts';
 import { migration003Prompts } from './migration-003-prompts.ts';
+import { migration004GenerationDaily } from './migration-004-generation-daily.ts';
 
 export interface Migration {
   version: number;
@@ -16,6 +17,7 @@ export const migrations: readonly Migration[] = [
   migration001Init,
   migration002Traces,
   migration003Prompts,
+  migration004GenerationDaily,
 ];
 
 const fills: Record<Dialect, Record<string, string>> = {

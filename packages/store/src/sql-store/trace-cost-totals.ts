@@ -1,29 +1,71 @@
-import type { CostTotalsRow, TraceStore } from '@keel/spec';
-import type { SqlDriver } from '../drivers/sql-driver.ts';
+import type { AggregateGroup, CostTotalsQuery, CostTotalsRow, TraceStore } from '@keel/spec';
+import type { SqlDriver, SqlRow, SqlValue } from '../drivers/sql-driver.ts';
+import { dayUs } from './generation-daily.ts';
 import { generationFilter, groupExpressions, groupLabel } from './trace-aggregate.ts';
 
+/** The same groups over `generation_daily`, where absent values are '' and -1. */
+const dailyExpressions: Record<AggregateGroup, string> = {
+  model: 'model',
+  provider: "NULLIF(provider, '')",
+  user: "NULLIF(user_id, '')",
+  prompt_version: "CASE WHEN prompt_name = '' OR prompt_version < 0 THEN NULL ELSE prompt_name || '@' || prompt_version END",
+  day: 'day',
+};
+
+const sums = (count: string, input: string, output: string, cost: string) => `${count} AS n, SUM(${input}) AS input_tokens, SUM(${output}) AS output_tokens, SUM(${cost}) AS cost`;
+
+async function fromSpans(db: SqlDriver, projectId: number, query: CostTotalsQuery, fromUs: number, toUs: number): Promise<SqlRow[]> {
+  const groups = query.groupBy.map((group, index) => `${groupExpressions[group]} AS g${index}`);
+  const { from, params } = generationFilter(projectId, { ...query, fromUs, toUs });
+  return db.all(`SELECT ${groups.join(', ')}, ${sums('COUNT(*)', 'COALESCE(input_tokens, 0)', 'COALESCE(output_tokens, 0)', 'COALESCE(cost, 0)')} ${from} GROUP BY ${query.groupBy.map((_g, index) => `g${index}`).join(', ')}`, params);
+}
+
+async function fromDaily(db: SqlDriver, projectId: number, query: CostTotalsQuery, fromDay: number, toDay: number): Promise<SqlRow[]> {
+  const groups = query.groupBy.map((group, index) => `${dailyExpressions[group]} AS g${index}`);
+  const where = ['project_id = ?', 'day >= ?', 'day < ?'];
+  const params: SqlValue[] = [projectId, fromDay, toDay];
+  if (query.model !== undefined) {
+    where.push('model = ?');
+    params.push(query.model);
+  }
+  if (query.promptName !== undefined) {
+    where.push('prompt_name = ?');
+    params.push(query.promptName);
+  }
+  return db.all(
+    `SELECT ${groups.join(', ')}, ${sums('SUM(generations)', 'input_tokens', 'output_tokens', 'cost')} FROM generation_daily WHERE ${where.join(' AND ')} GROUP BY ${query.groupBy.map((_g, index) => `g${index}`).join(', ')}`,
+    params,
+  );
+}
+
 /**
- * Sums only: one GROUP BY over the covering generations index, with no per-row function call, no
- * sort of latencies and no distinct trace ids, which is what keeps "cost per model per day over
- * a month" fast where the full aggregate is not.
+ * Count, tokens and cost of generations by one or two dimensions. Whole UTC days inside the window
+ * come from `generation_daily`; only the partial days at its edges are summed from spans, so a
+ * month costs a few thousand rows, not every generation of the month.
  */
 export function createCostTotals(db: SqlDriver): TraceStore['costTotals'] {
   return async (projectId, query) => {
-    const groups = query.groupBy.map((group, index) => `${groupExpressions[group]} AS g${index}`);
-    const names = query.groupBy.map((_group, index) => `g${index}`);
-    const { from, params } = generationFilter(projectId, query);
-    const rows = await db.all(
-      `SELECT ${groups.join(', ')}, COUNT(*) AS n, SUM(COALESCE(input_tokens, 0)) AS input_tokens, SUM(COALESCE(output_tokens, 0)) AS output_tokens, SUM(COALESCE(cost, 0)) AS cost ${from} GROUP BY ${names.join(', ')}`,
-      params,
-    );
-    const result = rows.map((row): CostTotalsRow => ({
-      groups: query.groupBy.map((group, index) => groupLabel(group, row[`g${index}`])),
-      count: Number(row.n),
-      inputTokens: Number(row.input_tokens),
-      outputTokens: Number(row.output_tokens),
-      cost: Number(row.cost),
-    }));
-    const key = (row: CostTotalsRow) => row.groups.join('\u0000');
-    return result.sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+    const firstFullDay = Math.ceil(query.fromUs / dayUs);
+    const endFullDay = Math.floor(query.toUs / dayUs);
+    const parts: SqlRow[][] = [];
+    if (firstFullDay < endFullDay) {
+      parts.push(await fromDaily(db, projectId, query, firstFullDay, endFullDay));
+      if (query.fromUs < firstFullDay * dayUs) parts.push(await fromSpans(db, projectId, query, query.fromUs, firstFullDay * dayUs));
+      if (endFullDay * dayUs < query.toUs) parts.push(await fromSpans(db, projectId, query, endFullDay * dayUs, query.toUs));
+    } else {
+      parts.push(await fromSpans(db, projectId, query, query.fromUs, query.toUs));
+    }
+    const merged = new Map<string, CostTotalsRow>();
+    for (const row of parts.flat()) {
+      const groups = query.groupBy.map((group, index) => groupLabel(group, row[`g${index}`]));
+      const key = groups.join('\u0000');
+      const total = merged.get(key) ?? { groups, count: 0, inputTokens: 0, outputTokens: 0, cost: 0 };
+      total.count += Number(row.n);
+      total.inputTokens += Number(row.input_tokens);
+      total.outputTokens += Number(row.output_tokens);
+      total.cost += Number(row.cost);
+      merged.set(key, total);
+    }
+    return [...merged.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);
   };
 }

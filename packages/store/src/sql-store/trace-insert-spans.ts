@@ -2,6 +2,7 @@ import type { ProjectSpan, TraceStore } from '@keel/spec';
 import type { SqlDriver, SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
 import { pushSpanParams, spanColumns } from './trace-span-row.ts';
 import { summarizeSpans, upsertTraceSummaries } from './trace-summaries.ts';
+import { applyGenerationDaily, type GenerationContribution } from './generation-daily.ts';
 
 // 500 rows x 31 columns = 15,500 parameters: under SQLite's 32,766 and PostgreSQL's 65,535.
 const chunkSize = 500;
@@ -42,6 +43,9 @@ export function createInsertSpans(db: SqlDriver): TraceStore['insertSpans'] {
       const inserted: ProjectSpan[] = [];
       for (let start = 0; start < sorted.length; start += chunkSize) inserted.push(...(await insertChunk(tx, sorted.slice(start, start + chunkSize))));
       await upsertTraceSummaries(tx, summarizeSpans(inserted));
+      const generations: GenerationContribution[] = [];
+      for (const { projectId, span } of inserted) if (span.model !== null) generations.push({ projectId, ...span, model: span.model });
+      await applyGenerationDaily(tx, generations, 1);
     });
   };
 }

@@ -2,6 +2,7 @@ import type { TraceStore } from '@keel/spec';
 import type { SqlDriver } from '../drivers/sql-driver.ts';
 import { placeholders } from './compile-comparison.ts';
 import { recomputeTraceSummaries } from './trace-summaries.ts';
+import { applyGenerationDaily, contributionFromRow, type GenerationContribution } from './generation-daily.ts';
 
 // Each chunk is its own short transaction, so ingest (which waits for SQLite's one writer) never
 // waits long behind the retention job.
@@ -16,12 +17,14 @@ export function createDeleteSpansBefore(db: SqlDriver): TraceStore['deleteSpansB
         const rows = await tx.all(
           `DELETE FROM spans WHERE (project_id, trace_id, span_id) IN (
              SELECT project_id, trace_id, span_id FROM spans WHERE project_id = ? AND start_us < ? ORDER BY start_us LIMIT ?
-           ) RETURNING trace_id`,
+           ) RETURNING project_id, trace_id, start_us, model, provider, user_id, prompt_name, prompt_version, input_tokens, output_tokens, cost`,
           [projectId, beforeUs, count],
         );
         const traceIds = [...new Set(rows.map((row) => String(row.trace_id)))].sort();
         if (traceIds.length === 0) return 0;
         await recomputeTraceSummaries(tx, projectId, traceIds);
+        const generations = rows.map(contributionFromRow).filter((item): item is GenerationContribution => item !== undefined);
+        await applyGenerationDaily(tx, generations, -1);
         // Scores of deleted spans, and every score of a trace that has no span left.
         await tx.run(
           `DELETE FROM trace_scores WHERE project_id = ? AND trace_id IN (${placeholders(traceIds.length)}) AND (

@@ -103,6 +103,25 @@ export function describeTraceAnalyticsContract(open: OpenStore): void {
       ]);
       const other = await newProject(store(), 'trace-cost-totals-other');
       expect(await store().costTotals(other, { ...window, groupBy: ['model'] })).toEqual([]);
+      // A window that starts inside a day: that day's part comes from spans, whole days from the daily sums.
+      expect(await store().costTotals(p, { fromUs: t0Us + 15, toUs: t0Us + 30 * dayUs, groupBy: ['model'] })).toEqual([
+        { groups: ['claude-3'], count: 1, inputTokens: 1, outputTokens: 2, cost: 1 },
+        { groups: ['gpt-4o'], count: 1, inputTokens: 4, outputTokens: 4, cost: 0.125 },
+      ]);
+      // Within one day, and across a day boundary with both edges partial.
+      expect(await store().costTotals(p, { fromUs: t0Us + 5, toUs: t0Us + 15, groupBy: ['model'] })).toEqual([{ groups: ['gpt-4o'], count: 1, inputTokens: 20, outputTokens: 10, cost: 0.25 }]);
+      expect(await store().costTotals(p, { fromUs: t0Us + 15, toUs: t0Us + dayUs + 8, groupBy: ['day'] })).toEqual([
+        { groups: ['2025-01-01'], count: 1, inputTokens: 1, outputTokens: 2, cost: 1 },
+        { groups: ['2025-01-02'], count: 1, inputTokens: 4, outputTokens: 4, cost: 0.125 },
+      ]);
+    });
+
+    it('keeps the daily cost sums right when retention deletes spans', async () => {
+      const p = await aggregateFixture(store(), 'trace-cost-retention');
+      expect(await store().deleteSpansBefore(p, t0Us + dayUs, 100)).toBe(5);
+      expect(await store().costTotals(p, { ...window, groupBy: ['model', 'day'] })).toEqual([{ groups: ['gpt-4o', '2025-01-02'], count: 1, inputTokens: 4, outputTokens: 4, cost: 0.125 }]);
+      expect(await store().deleteSpansBefore(p, t0Us + 2 * dayUs, 100)).toBe(1);
+      expect(await store().costTotals(p, { fromUs: t0Us - 5 * dayUs, toUs: t0Us + 5 * dayUs, groupBy: ['model'] })).toEqual([]);
     });
 
     it('computes percentiles exactly, interpolating between ranks', async () => {
