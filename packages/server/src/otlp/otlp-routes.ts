@@ -7,6 +7,8 @@ import { type AnyRouteSpec, defineRoute } from '../http/route-spec.ts';
 import { otlpJsonResponse, otlpProtobufResponse } from './encode-otlp-response.ts';
 import { readBodyBytes } from './read-body-bytes.ts';
 
+const nextTurn = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
 /** Where OTLP/HTTP exporters send traces: the standard path, and Langfuse's, so apps switch by changing host and key. */
 export const otlpTracePaths = ['/v1/traces', '/api/public/otel/v1/traces'] as const;
 
@@ -50,6 +52,10 @@ export function otlpRoutes({ traceIngest, maxOtlpBytes, maxSpansPerRequest }: Ap
         const release = traceIngest.admit();
         reply.raw.once('close', release);
         const compressed = await readBodyBytes(body as Readable, maxOtlpBytes);
+        // Node drains promise callbacks after each socket event, so without this turn of the event loop
+        // a request would be decoded and written before the next socket is even read: requests
+        // waiting in socket buffers would be invisible to admission, and no two could share a write.
+        await nextTurn();
         const bytes = decompress(compressed, request.headers['content-encoding'], maxOtlpBytes);
         const options = { nowMs: Date.now(), maxSpans: maxSpansPerRequest };
         const decoded: OtlpDecodeResult = encoding === 'protobuf' ? decodeOtlpProtobuf(bytes, options) : decodeOtlpJson(parseJson(bytes), options);
