@@ -25,6 +25,12 @@ export function groupLabel(groupBy: AggregateGroup, value: unknown): string {
 export function generationFilter(projectId: number, query: { fromUs: number; toUs: number; model?: string | undefined; promptName?: string | undefined }): { from: string; params: SqlValue[] } {
   const where = ['project_id = ?', 'model IS NOT NULL', 'start_us >= ?', 'start_us < ?'];
   const params: SqlValue[] = [projectId, query.fromUs, query.toUs];
+  pushModelAndPromptFilters(where, params, query);
+  return { from: `FROM spans WHERE ${where.join(' AND ')}`, params };
+}
+
+/** The optional model and prompt filters, on tables that name them `model` and `prompt_name`. */
+export function pushModelAndPromptFilters(where: string[], params: SqlValue[], query: { model?: string | undefined; promptName?: string | undefined }): void {
   if (query.model !== undefined) {
     where.push('model = ?');
     params.push(query.model);
@@ -33,7 +39,6 @@ export function generationFilter(projectId: number, query: { fromUs: number; toU
     where.push('prompt_name = ?');
     params.push(query.promptName);
   }
-  return { from: `FROM spans WHERE ${where.join(' AND ')}`, params };
 }
 
 /** Generations in the window, grouped, with exact latency percentiles. */

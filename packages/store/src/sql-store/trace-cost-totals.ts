@@ -1,7 +1,7 @@
 import type { AggregateGroup, CostTotalsQuery, CostTotalsRow, TraceStore } from '@keel/spec';
 import type { SqlDriver, SqlRow, SqlValue } from '../drivers/sql-driver.ts';
 import { dayUs } from './generation-daily.ts';
-import { generationFilter, groupExpressions, groupLabel } from './trace-aggregate.ts';
+import { generationFilter, groupExpressions, groupLabel, pushModelAndPromptFilters } from './trace-aggregate.ts';
 
 /** The same groups over `generation_daily`, where absent values are '' and -1. */
 const dailyExpressions: Record<AggregateGroup, string> = {
@@ -24,14 +24,7 @@ async function fromDaily(db: SqlDriver, projectId: number, query: CostTotalsQuer
   const groups = query.groupBy.map((group, index) => `${dailyExpressions[group]} AS g${index}`);
   const where = ['project_id = ?', 'day >= ?', 'day < ?'];
   const params: SqlValue[] = [projectId, fromDay, toDay];
-  if (query.model !== undefined) {
-    where.push('model = ?');
-    params.push(query.model);
-  }
-  if (query.promptName !== undefined) {
-    where.push('prompt_name = ?');
-    params.push(query.promptName);
-  }
+  pushModelAndPromptFilters(where, params, query);
   return db.all(
     `SELECT ${groups.join(', ')}, ${sums('SUM(generations)', 'input_tokens', 'output_tokens', 'cost')} FROM generation_daily WHERE ${where.join(' AND ')} GROUP BY ${query.groupBy.map((_g, index) => `g${index}`).join(', ')}`,
     params,
