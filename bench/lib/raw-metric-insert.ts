@@ -5,6 +5,7 @@ import { createSqliteDriver, openStore, runMigrations } from '@keel/store';
 import type { MetricRow } from './metric-batches.ts';
 import { parallel } from './parallel.ts';
 import { createPostgresSchema } from './postgres-schema.ts';
+import { preparedByRows, runRawInsertRounds, tuneRawSqlite } from './raw-insert-rounds.ts';
 import { makeTempDir, removeTempDir } from './temp-dir.ts';
 
 export interface RawInsertResult {
@@ -57,42 +58,15 @@ export async function rawSqliteInsert(plan: readonly (readonly MetricRow[][])[])
   await driver.close();
   const db = new Database(filename);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('cache_size = -65536');
-    const prepared = new Map<number, Database.Statement>();
-    const prepare = (rows: number): Database.Statement => {
-      let found = prepared.get(rows);
-      if (found === undefined) {
-        found = db.prepare(statement(rows, false));
-        prepared.set(rows, found);
-      }
-      return found;
-    };
+    tuneRawSqlite(db);
+    const prepare = preparedByRows(db, (rows) => statement(rows, false));
     const insertBatch = db.transaction((runPk: number, rows: readonly MetricRow[]) => {
       for (let start = 0; start < rows.length; start += rowsPerStatement) {
         const chunk = rows.slice(start, start + rowsPerStatement);
         prepare(chunk.length).run(...bind(runPk, chunk));
       }
     });
-    const rounds = Math.max(...plan.map((batches) => batches.length));
-    const latencies: number[] = [];
-    let points = 0;
-    const started = performance.now();
-    for (let round = 0; round < rounds; round += 1) {
-      plan.forEach((batches, client) => {
-        const rows = batches[round];
-        if (rows === undefined) return;
-        const sent = performance.now();
-        insertBatch(client + 1, rows);
-        latencies.push(performance.now() - sent);
-        points += rows.length;
-      });
-    }
-    const elapsedMs = performance.now() - started;
-    const stored = (db.prepare('SELECT COUNT(*) AS n FROM metrics').get() as { n: number }).n;
-    if (stored !== points) throw new Error(`raw SQLite insert stored ${stored} of ${points} rows`);
-    return { what: 'raw better-sqlite3 insert', points, elapsedMs, pointsPerSecond: (points / elapsedMs) * 1000, latenciesMs: Float64Array.from(latencies) };
+    return runRawInsertRounds(db, 'metrics', plan, (client, rows) => insertBatch(client + 1, rows));
   } finally {
     db.close();
     await removeTempDir(dir);

@@ -2,6 +2,7 @@ import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createSqliteDriver, runMigrations } from '@keel/store';
 import type { RawInsertResult } from './raw-metric-insert.ts';
+import { preparedByRows, runRawInsertRounds, tuneRawSqlite } from './raw-insert-rounds.ts';
 import { makeTempDir, removeTempDir } from './temp-dir.ts';
 
 type SpanKey = { traceId: string; spanId: string };
@@ -42,40 +43,13 @@ export async function rawSpanInsert(keelDatabase: string, plan: readonly (readon
   await driver.close();
   const db = new Database(filename);
   try {
-    db.pragma('journal_mode = WAL');
-    db.pragma('synchronous = NORMAL');
-    db.pragma('cache_size = -65536');
+    tuneRawSqlite(db);
     const placeholders = `(${columns.map(() => '?').join(', ')})`;
-    const prepared = new Map<number, Database.Statement>();
-    const prepare = (rows: number): Database.Statement => {
-      let found = prepared.get(rows);
-      if (found === undefined) {
-        found = db.prepare(`INSERT INTO spans (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => placeholders).join(', ')}`);
-        prepared.set(rows, found);
-      }
-      return found;
-    };
+    const prepare = preparedByRows(db, (rows) => `INSERT INTO spans (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => placeholders).join(', ')}`);
     const insertBatch = db.transaction((rows: readonly Cell[][]) => {
       prepare(rows.length).run(...rows.flat());
     });
-    const rounds = Math.max(...batches.map((client) => client.length));
-    const latencies: number[] = [];
-    let points = 0;
-    const started = performance.now();
-    for (let round = 0; round < rounds; round += 1) {
-      for (const client of batches) {
-        const rows = client[round];
-        if (rows === undefined) continue;
-        const sent = performance.now();
-        insertBatch(rows);
-        latencies.push(performance.now() - sent);
-        points += rows.length;
-      }
-    }
-    const elapsedMs = performance.now() - started;
-    const stored = (db.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }).n;
-    if (stored !== points) throw new Error(`raw span insert stored ${stored} of ${points} rows`);
-    return { what: 'raw better-sqlite3 insert', points, elapsedMs, pointsPerSecond: (points / elapsedMs) * 1000, latenciesMs: Float64Array.from(latencies) };
+    return runRawInsertRounds(db, 'spans', batches, (_client, rows) => insertBatch(rows));
   } finally {
     db.close();
     await removeTempDir(dir);
