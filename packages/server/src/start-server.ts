@@ -51,6 +51,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     metrics: createHttpMetrics(),
     version: keelVersion,
   };
+  services.metrics.watchTraceIngest(() => services.traceIngest.stats());
   const credentialsPath = path.join(config.home, 'credentials.json');
   const created = await services.auth.bootstrap(async (secret) => {
     // A new file renamed into place: it is 0600 even where an old credentials.json had another mode

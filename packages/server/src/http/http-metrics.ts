@@ -1,4 +1,4 @@
-import { Counter, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 
 /** The server's Prometheus metrics, in a registry of its own (no global state). */
 export function createHttpMetrics() {
@@ -23,8 +23,23 @@ export function createHttpMetrics() {
     observeError(route: string, code: string): void {
       errors.inc({ route, code });
     },
-    ingested(kind: 'metrics' | 'params' | 'tags' | 'artifact_bytes', count: number): void {
+    ingested(kind: 'metrics' | 'params' | 'tags' | 'artifact_bytes' | 'spans' | 'rejected_spans', count: number): void {
       if (count > 0) ingested.inc({ kind }, count);
+    },
+    /** Exposes the trace ingest queue, read at scrape time. */
+    watchTraceIngest(read: () => { queuedSpans: number; activeRequests: number }): void {
+      new Gauge({
+        name: 'keel_trace_queue_spans', help: 'Spans accepted over OTLP and not yet written', registers: [registry],
+        collect() {
+          this.set(read().queuedSpans);
+        },
+      });
+      new Gauge({
+        name: 'keel_trace_active_requests', help: 'OTLP requests in progress', registers: [registry],
+        collect() {
+          this.set(read().activeRequests);
+        },
+      });
     },
   };
 }

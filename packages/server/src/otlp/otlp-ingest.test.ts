@@ -4,7 +4,7 @@ import { OTLPTraceExporter as ProtoExporter } from '@opentelemetry/exporter-trac
 import { OTLPTraceExporter as JsonExporter } from '@opentelemetry/exporter-trace-otlp-http';
 import { resourceFromAttributes } from '@opentelemetry/resources';
 import { BasicTracerProvider, SimpleSpanProcessor, type SpanExporter } from '@opentelemetry/sdk-trace-base';
-import { type TestServer, callKeel, callKeelOk, startTestServer } from '@keel/testing';
+import { type TestServer, callKeel, callKeelOk, parsePrometheusText, prometheusValue, startTestServer } from '@keel/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 let server: TestServer;
@@ -129,6 +129,19 @@ describe('OTLP bad input', () => {
     const answer = await post(gzipSync(JSON.stringify(jsonRequest([]))), { 'content-encoding': 'gzip' });
     expect(answer.status).toBe(200);
     expect(answer.json).toEqual({});
+  });
+
+  it('counts written and rejected spans in /metrics, and exposes the ingest queue', async () => {
+    const scrape = async () => parsePrometheusText((await callKeel(server.url, { method: 'GET', path: '/metrics' }, server.adminKey)).text);
+    const before = await scrape();
+    const count = (samples: ReturnType<typeof parsePrometheusText>, kind: string) => prometheusValue(samples, 'keel_ingested_total', { kind }) ?? 0;
+    const traceId = 'd'.repeat(31) + '2';
+    expect((await post(JSON.stringify(jsonRequest([goodSpan(traceId, '3'.repeat(16)), goodSpan(traceId, 'bad')])))).status).toBe(200);
+    const after = await scrape();
+    expect(count(after, 'spans') - count(before, 'spans')).toBe(1);
+    expect(count(after, 'rejected_spans') - count(before, 'rejected_spans')).toBe(1);
+    expect(prometheusValue(after, 'keel_trace_queue_spans')).toBe(0);
+    expect(prometheusValue(after, 'keel_trace_active_requests')).toBe(0);
   });
 
   it('a read key cannot export spans', async () => {

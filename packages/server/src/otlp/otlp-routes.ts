@@ -42,7 +42,7 @@ function parseJson(bytes: Buffer): unknown {
   }
 }
 
-export function otlpRoutes({ traceIngest, maxOtlpBytes, maxSpansPerRequest }: AppServices): AnyRouteSpec[] {
+export function otlpRoutes({ traceIngest, maxOtlpBytes, maxSpansPerRequest, metrics }: AppServices): AnyRouteSpec[] {
   return otlpTracePaths.map((url) =>
     defineRoute({
       method: 'POST', url, access: 'write', api: 'otlp', rawBody: true,
@@ -60,6 +60,8 @@ export function otlpRoutes({ traceIngest, maxOtlpBytes, maxSpansPerRequest }: Ap
         const options = { nowMs: Date.now(), maxSpans: maxSpansPerRequest };
         const decoded: OtlpDecodeResult = encoding === 'protobuf' ? decodeOtlpProtobuf(bytes, options) : decodeOtlpJson(parseJson(bytes), options);
         await traceIngest.ingest(principal.projectId, decoded.spans);
+        metrics.ingested('spans', decoded.spans.length);
+        metrics.ingested('rejected_spans', decoded.rejected.length);
         if (encoding === 'protobuf') return reply.status(200).header('content-type', 'application/x-protobuf').send(otlpProtobufResponse(decoded.rejected));
         return reply.status(200).send(otlpJsonResponse(decoded.rejected));
       },
