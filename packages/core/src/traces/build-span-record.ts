@@ -1,6 +1,5 @@
 import type { ChatMessage, OtlpSpan, SpanMeaning, SpanRecord, SpanStatus } from '@keel/spec';
-
-export type CostCalculator = (model: string, usage: { inputTokens: number | null; outputTokens: number | null; cachedInputTokens: number | null }) => number | null;
+import type { CostCalculator } from './cost/index.ts';
 
 /** Text longer than this (input, output) is cut when stored in the queryable columns; `raw` keeps it whole. */
 export const maxStoredTextChars = 32_768;

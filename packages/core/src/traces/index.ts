@@ -1,4 +1,5 @@
-export { buildSpanRecord, nanosToMicros, maxStoredTextChars, type CostCalculator } from './build-span-record.ts';
+export { buildSpanRecord, nanosToMicros, maxStoredTextChars } from './build-span-record.ts';
+export type { CostCalculator } from './cost/index.ts';
 export { buildSpanTree, type SpanNode } from './build-span-tree.ts';
 export { summarizeTrace } from './summarize-trace.ts';
 export { createSpanWriteBuffer, type SpanWriteBuffer, type SpanWriteBufferStats } from './span-write-buffer.ts';

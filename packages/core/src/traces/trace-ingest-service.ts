@@ -1,7 +1,7 @@
 import type { Clock } from '../ports.ts';
 import { KeelError, type OtlpSpan, type ProjectSpan, type TraceSettings, type TraceStore } from '@keel/spec';
-import { buildSpanRecord, type CostCalculator } from './build-span-record.ts';
-import { createCostCalculator } from './cost/index.ts';
+import { buildSpanRecord } from './build-span-record.ts';
+import { type CostCalculator, createCostCalculator } from './cost/index.ts';
 import { mapSpanMeaning, spanMapperVersion } from './meaning/index.ts';
 import { createPiiMasker } from './pii/index.ts';
 import { createSpanWriteBuffer, type SpanWriteBuffer, type SpanWriteBufferStats } from './span-write-buffer.ts';
