@@ -1,8 +1,31 @@
-import type Database from 'better-sqlite3';
+import path from 'node:path';
+import Database from 'better-sqlite3';
+import { createSqliteDriver, runMigrations } from '@keel/store';
 import type { RawInsertResult } from './raw-metric-insert.ts';
+import { makeTempDir, removeTempDir } from './temp-dir.ts';
+
+/**
+ * Runs `use` on a fresh SQLite file made by the store's own migrations (so tables and indexes are
+ * the store's), opened straight with better-sqlite3 and tuned as the store is; removed afterwards.
+ */
+export async function withRawSqlite<T>(label: string, use: (db: Database.Database) => T): Promise<T> {
+  const dir = await makeTempDir(label);
+  const filename = path.join(dir, 'raw.db');
+  const driver = createSqliteDriver({ filename });
+  await runMigrations(driver);
+  await driver.close();
+  const db = new Database(filename);
+  try {
+    tuneRawSqlite(db);
+    return use(db);
+  } finally {
+    db.close();
+    await removeTempDir(dir);
+  }
+}
 
 /** The fast-insert settings of the raw baselines: WAL, synchronous=NORMAL, a 64 MiB cache (as the store uses). */
-export function tuneRawSqlite(db: Database.Database): void {
+function tuneRawSqlite(db: Database.Database): void {
   db.pragma('journal_mode = WAL');
   db.pragma('synchronous = NORMAL');
   db.pragma('cache_size = -65536');

@@ -1,12 +1,9 @@
-import path from 'node:path';
-import Database from 'better-sqlite3';
 import pg from 'pg';
-import { createSqliteDriver, openStore, runMigrations } from '@keel/store';
+import { openStore } from '@keel/store';
 import type { MetricRow } from './metric-batches.ts';
 import { parallel } from './parallel.ts';
 import { createPostgresSchema } from './postgres-schema.ts';
-import { preparedByRows, runRawInsertRounds, tuneRawSqlite } from './raw-insert-rounds.ts';
-import { makeTempDir, removeTempDir } from './temp-dir.ts';
+import { preparedByRows, runRawInsertRounds, withRawSqlite } from './raw-insert-rounds.ts';
 
 export interface RawInsertResult {
   what: string;
@@ -51,14 +48,7 @@ function bind(runPk: number, rows: readonly MetricRow[]): (number | string)[] {
  * transaction per 1,000-row batch, batches in the order the clients' batches interleave.
  */
 export async function rawSqliteInsert(plan: readonly (readonly MetricRow[][])[]): Promise<RawInsertResult> {
-  const dir = await makeTempDir('raw-sqlite');
-  const filename = path.join(dir, 'raw.db');
-  const driver = createSqliteDriver({ filename });
-  await runMigrations(driver);
-  await driver.close();
-  const db = new Database(filename);
-  try {
-    tuneRawSqlite(db);
+  return withRawSqlite('raw-sqlite', (db) => {
     const prepare = preparedByRows(db, (rows) => statement(rows, false));
     const insertBatch = db.transaction((runPk: number, rows: readonly MetricRow[]) => {
       for (let start = 0; start < rows.length; start += rowsPerStatement) {
@@ -67,10 +57,7 @@ export async function rawSqliteInsert(plan: readonly (readonly MetricRow[][])[])
       }
     });
     return runRawInsertRounds(db, 'metrics', plan, (client, rows) => insertBatch(client + 1, rows));
-  } finally {
-    db.close();
-    await removeTempDir(dir);
-  }
+  });
 }
 
 /**

@@ -1,9 +1,6 @@
-import path from 'node:path';
 import Database from 'better-sqlite3';
-import { createSqliteDriver, runMigrations } from '@keel/store';
 import type { RawInsertResult } from './raw-metric-insert.ts';
-import { preparedByRows, runRawInsertRounds, tuneRawSqlite } from './raw-insert-rounds.ts';
-import { makeTempDir, removeTempDir } from './temp-dir.ts';
+import { preparedByRows, runRawInsertRounds, withRawSqlite } from './raw-insert-rounds.ts';
 
 type SpanKey = { traceId: string; spanId: string };
 type Cell = string | number | bigint | null | Buffer;
@@ -36,22 +33,12 @@ export async function rawSpanInsert(keelDatabase: string, plan: readonly (readon
   })));
   byKey.clear();
 
-  const dir = await makeTempDir('raw-spans');
-  const filename = path.join(dir, 'raw.db');
-  const driver = createSqliteDriver({ filename });
-  await runMigrations(driver);
-  await driver.close();
-  const db = new Database(filename);
-  try {
-    tuneRawSqlite(db);
+  return withRawSqlite('raw-spans', (db) => {
     const placeholders = `(${columns.map(() => '?').join(', ')})`;
     const prepare = preparedByRows(db, (rows) => `INSERT INTO spans (${columns.join(', ')}) VALUES ${Array.from({ length: rows }, () => placeholders).join(', ')}`);
     const insertBatch = db.transaction((rows: readonly Cell[][]) => {
       prepare(rows.length).run(...rows.flat());
     });
     return runRawInsertRounds(db, 'spans', batches, (_client, rows) => insertBatch(rows));
-  } finally {
-    db.close();
-    await removeTempDir(dir);
-  }
+  });
 }
