@@ -39,5 +39,11 @@ describe('fake OpenAI server, driven by the real openai SDK', () => {
     const answer = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['one two', 'three'] });
     expect(answer.data).toHaveLength(2);
     expect(answer.usage.prompt_tokens).toBe(3);
+    // The SDK asked for base64 and decoded it: unit vectors of the default 8 dimensions.
+    const first = answer.data[0]!.embedding;
+    expect(first).toHaveLength(8);
+    expect(Math.hypot(...first)).toBeCloseTo(1, 5);
+    const floats = await client.embeddings.create({ model: 'text-embedding-3-small', input: ['one two', 'three'], encoding_format: 'float' });
+    floats.data[0]!.embedding.forEach((value, index) => expect(value).toBeCloseTo(first[index]!, 6));
   });
 });

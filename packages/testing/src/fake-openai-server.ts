@@ -112,7 +112,11 @@ function answerEmbeddings(response: ServerResponse, body: Record<string, unknown
   sendJson(response, 200, {
     object: 'list',
     model: typeof body.model === 'string' ? body.model : 'text-embedding-3-small',
-    data: texts.map((text, index) => ({ object: 'embedding', index, embedding: embed(text, dimensions) })),
+    // The openai SDK asks for base64 (little-endian float32) unless told otherwise, as OpenAI's API does.
+    data: texts.map((text, index) => {
+      const vector = embed(text, dimensions);
+      return { object: 'embedding', index, embedding: body.encoding_format === 'base64' ? Buffer.from(Float32Array.from(vector).buffer).toString('base64') : vector };
+    }),
     usage: { prompt_tokens: tokens, total_tokens: tokens },
   });
 }
