@@ -21,3 +21,8 @@ export * from './native/registry-schemas.ts';
 export * from './native/auth-schemas.ts';
 export * from './native/prompt-schemas.ts';
 export * from './native/trace-schemas.ts';
+export * from './gateway/openai-wire.ts';
+export * from './gateway/gateway-config.ts';
+export type * from './ports/gateway-limit-store.ts';
+export type * from './ports/gateway-cache-store.ts';
+export type * from './ports/gateway-store.ts';
