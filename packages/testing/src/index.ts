@@ -15,3 +15,4 @@ export {
 } from './mlflow-fixtures.ts';
 export { parsePrometheusText, prometheusValue, type PrometheusSample } from './parse-prometheus-text.ts';
 export { startFakeOpenAiServer, type FakeOpenAiOptions, type FakeOpenAiRequest, type FakeOpenAiServer } from './fake-openai-server.ts';
+export { describeResponseCacheContract, type OpenResponseCache, type ResponseCacheSubject } from './response-cache-contract/index.ts';

@@ -1,0 +1,1 @@
+export { describeResponseCacheContract, type OpenResponseCache, type ResponseCacheSubject } from './describe-response-cache-contract.ts';
