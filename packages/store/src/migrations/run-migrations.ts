@@ -3,6 +3,7 @@ import { migration001Init } from './migration-001-init.ts';
 import { migration002Traces } from './migration-002-traces.ts';
 import { migration003Prompts } from './migration-003-prompts.ts';
 import { migration004GenerationDaily } from './migration-004-generation-daily.ts';
+import { migration005Gateway } from './migration-005-gateway.ts';
 
 export interface Migration {
   version: number;
@@ -18,6 +19,7 @@ export const migrations: readonly Migration[] = [
   migration002Traces,
   migration003Prompts,
   migration004GenerationDaily,
+  migration005Gateway,
 ];
 
 const fills: Record<Dialect, Record<string, string>> = {

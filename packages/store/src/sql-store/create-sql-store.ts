@@ -3,6 +3,7 @@ import type { SqlDriver } from '../drivers/sql-driver.ts';
 import { runMigrations } from '../migrations/run-migrations.ts';
 import { createAuthQueries } from './auth-queries.ts';
 import { createExperimentQueries } from './experiment-queries.ts';
+import { createGatewayQueries } from './gateway-queries.ts';
 import { createLogBatch } from './log-batch.ts';
 import { createLoggedModelQueries } from './logged-model-queries.ts';
 import { createMetricHistoryQueries } from './metric-history.ts';
@@ -29,6 +30,7 @@ export async function createSqlStore(driver: SqlDriver): Promise<KeelStore> {
     ...createLoggedModelQueries(driver),
     ...createTraceQueries(driver),
     ...createPromptQueries(driver),
+    ...createGatewayQueries(driver),
     ping: async () => {
       await driver.all('SELECT 1 AS ok');
     },

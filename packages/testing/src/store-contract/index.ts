@@ -2,6 +2,7 @@ import { describe } from 'vitest';
 import { describeAuthContract } from './auth-contract.ts';
 import type { OpenStore } from './contract-helpers.ts';
 import { describeExperimentContract } from './experiment-contract.ts';
+import { describeGatewayContract } from './gateway-contract.ts';
 import { describeLogBatchContract } from './log-batch-contract.ts';
 import { describeLoggedModelContract } from './logged-model-contract.ts';
 import { describeMetricContract } from './metric-contract.ts';
@@ -32,5 +33,6 @@ export function describeStoreContract(name: string, open: OpenStore): void {
     describeTraceContract(open);
     describeTraceAnalyticsContract(open);
     describePromptContract(open);
+    describeGatewayContract(open);
   });
 }
