@@ -4,3 +4,4 @@ export { createSqliteDriver } from './drivers/sqlite-driver.ts';
 export type { SqlDriver, SqlExecutor, SqlValue, Dialect } from './drivers/sql-driver.ts';
 export { migrations, runMigrations } from './migrations/run-migrations.ts';
 export { createLocalArtifactStore } from './artifacts/local-artifact-store.ts';
+export { createRedisResponseCache, type RedisResponseCacheOptions } from './redis/create-redis-response-cache.ts';

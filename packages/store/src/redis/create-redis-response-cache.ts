@@ -17,7 +17,7 @@ export interface RedisResponseCacheOptions {
  * The scale-out exact-match response cache on Redis: `SET key value EX ttl`, `GET key`.
  *
  * Every failure rejects quickly, so the gateway can count a cache failure as a miss: commands
- * are not queued while the connection is down (`enableOfflineQueue: true`), a command in flight
+ * are not queued while the connection is down (`enableOfflineQueue: false`), a command in flight
  * when the connection drops is not retried across reconnections, and a command with no answer
  * rejects after `commandTimeoutMs`. The client keeps reconnecting in the background.
  * Rejections are KeelErrors with code TEMPORARILY_UNAVAILABLE. The factory rejects when Redis
@@ -28,8 +28,8 @@ export async function createRedisResponseCache(options: RedisResponseCacheOption
   const keyPrefix = options.keyPrefix ?? 'keel:cache:';
   const client = new Redis(options.url, {
     lazyConnect: true,
-    enableOfflineQueue: true,
-    maxRetriesPerRequest: null,
+    enableOfflineQueue: false,
+    maxRetriesPerRequest: 0,
     commandTimeout: options.commandTimeoutMs ?? 500,
     connectTimeout: options.connectTimeoutMs ?? 2_000,
     // Reconnect soon after a drop, never slower than once a second.
