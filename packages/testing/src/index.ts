@@ -15,4 +15,5 @@ export {
 } from './mlflow-fixtures.ts';
 export { parsePrometheusText, prometheusValue, type PrometheusSample } from './parse-prometheus-text.ts';
 export { startFakeOpenAiServer, type FakeOpenAiOptions, type FakeOpenAiRequest, type FakeOpenAiServer } from './fake-openai-server.ts';
+export { startFakeAnthropicServer, type FakeAnthropicOptions, type FakeAnthropicRequest, type FakeAnthropicServer, type FakeAnthropicStreamFault } from './fake-anthropic-server.ts';
 export { describeResponseCacheContract, type OpenResponseCache, type ResponseCacheSubject } from './response-cache-contract/index.ts';
