@@ -5,3 +5,4 @@ export type { SqlDriver, SqlExecutor, SqlValue, Dialect } from './drivers/sql-dr
 export { migrations, runMigrations } from './migrations/run-migrations.ts';
 export { createLocalArtifactStore } from './artifacts/local-artifact-store.ts';
 export { createRedisResponseCache, type RedisResponseCacheOptions } from './redis/create-redis-response-cache.ts';
+export { createRedisLimitStore, type RedisLimitStoreOptions } from './redis/create-redis-limit-store.ts';

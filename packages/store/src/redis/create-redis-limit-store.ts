@@ -136,7 +136,7 @@ function scriptRunner(client: Redis, source: string): ScriptRun {
 
 // A script that fails while running is a bug here, not an outage; callers must not fail open on it.
 function isScriptFault(error: unknown): error is Error {
-  return error instanceof Error && error.name === 'ReplyError' && /script/i.test(error.message);
+  return error instanceof Error && error.name === 'ReplyError' && /^ERR\b.*script/i.test(error.message);
 }
 
 function scriptFault(error: Error): KeelError {

@@ -6,6 +6,11 @@ export interface MemoryLimitStoreOptions {
   clock: { now(): number };
 }
 
+export interface MemoryLimitStore extends LimitStore {
+  /** How many (window, key) counters the store holds now; for memory metrics and tests. */
+  heldCounterCount(): number;
+}
+
 interface WindowTotal {
   windowStartMs: number;
   windowEndMs: number;
@@ -23,7 +28,7 @@ const sweepEveryMs = 60_000;
  * current window. Every method runs synchronously before its promise settles, so `reserve` is
  * atomic without locks: no other caller can run between its check and its increment.
  */
-export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitStore {
+export function createMemoryLimitStore(options: MemoryLimitStoreOptions): MemoryLimitStore {
   const { clock } = options;
   const totals = new Map<string, WindowTotal>();
   let nextSweepAt = Number.NEGATIVE_INFINITY;
@@ -121,6 +126,7 @@ export function createMemoryLimitStore(options: MemoryLimitStoreOptions): LimitS
     reserve: (counters) => run(() => reserveNow(counters)),
     settle: (adjustments) => run(() => settleNow(adjustments)),
     read: (counters) => run(() => readNow(counters)),
+    heldCounterCount: () => totals.size,
     close: () => {
       closed = true;
       totals.clear();

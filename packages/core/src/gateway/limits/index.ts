@@ -1,2 +1,2 @@
-export { createMemoryLimitStore, type MemoryLimitStoreOptions } from './create-memory-limit-store.ts';
+export { createMemoryLimitStore, type MemoryLimitStore, type MemoryLimitStoreOptions } from './create-memory-limit-store.ts';
 export { windowEnd, windowStart } from './limit-window-bounds.ts';
