@@ -13,3 +13,6 @@ export {
   type NewScoreInput, type SpanNode, type SpanWriteBuffer, type TraceDetail, type TraceIngestService, type TraceQueryService,
 } from './traces/index.ts';
 export { createPromptService, compilePrompt, diffPromptVersions, diffLines, parseTemplateVariables, validateNewPromptVersion, type PromptService, type PromptVersionDiff, type PromptUsage, type CreatePromptInput } from './prompts/index.ts';
+export { createSecretBox, type SecretBox } from './secrets/create-secret-box.ts';
+export * from './gateway/config/index.ts';
+export { createUsageRecorder, utcDay, type UsageRecord, type UsageRecorder, type UsageRecorderDeps } from './gateway/usage/create-usage-recorder.ts';
