@@ -17,6 +17,7 @@ export function canonicalJson(value: unknown): string {
       return value.toString();
     case 'object':
       return Array.isArray(value) ? canonicalArray(value) : canonicalObject(value as Record<string, unknown>);
+    case 'undefined':
     case 'function':
     case 'symbol':
       return 'null';
