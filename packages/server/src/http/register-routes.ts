@@ -1,7 +1,7 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KeelError, type Principal } from '@keel/spec';
-import type { AuthService } from '@keel/core';
+import { apiKeyPrefix, type AuthService, type VirtualKeyAuthenticator } from '@keel/core';
 import { readCredentials } from './read-credentials.ts';
 import type { AnyRouteSpec } from './route-spec.ts';
 
@@ -16,10 +16,17 @@ const basicAuthApis: ReadonlySet<string> = new Set(['mlflow', 'otlp', 'langfuse'
 
 const anonymous: Principal = { keyId: '', projectId: 0, projectName: '', role: 'read', superuser: false };
 
-async function authenticate(auth: AuthService, spec: AnyRouteSpec, request: FastifyRequest): Promise<Principal> {
+async function authenticate(auth: AuthService, spec: AnyRouteSpec, request: FastifyRequest, virtualKeys: VirtualKeyAuthenticator | undefined): Promise<Principal> {
   if (spec.access === 'public') return anonymous;
   const project = request.headers['x-keel-project'];
-  const principal = await auth.authenticate(readCredentials(request.headers.authorization, basicAuthApis.has(spec.api)), typeof project === 'string' ? project : undefined);
+  const secret = readCredentials(request.headers.authorization, basicAuthApis.has(spec.api));
+  // The gateway's OpenAI routes also take virtual keys; every other route only project API keys.
+  if (spec.api === 'openai' && virtualKeys !== undefined && secret !== undefined && !secret.startsWith(apiKeyPrefix)) {
+    const key = await virtualKeys.authenticate(secret);
+    if (key === null) throw new KeelError('UNAUTHENTICATED', 'Invalid API key', { details: { openai_code: 'invalid_api_key' } });
+    return { keyId: `vk:${key.keyName}`, projectId: key.projectId, projectName: key.projectName, role: 'write', superuser: false, gatewayKey: key.keyName };
+  }
+  const principal = await auth.authenticate(secret, typeof project === 'string' ? project : undefined);
   auth.authorize(principal, spec.access);
   return principal;
 }
@@ -40,14 +47,14 @@ function requireJsonContentType(request: FastifyRequest): void {
  * Registers routes declared with `defineRoute`: the key is checked before the body is read, then
  * params, query and body are parsed with the route's zod schemas, then the handler runs.
  */
-export function registerRoutes(app: FastifyInstance, specs: readonly AnyRouteSpec[], auth: AuthService): void {
+export function registerRoutes(app: FastifyInstance, specs: readonly AnyRouteSpec[], auth: AuthService, virtualKeys?: VirtualKeyAuthenticator): void {
   for (const spec of specs) {
     app.route({
       method: spec.method,
       url: spec.url,
       config: { spec },
       onRequest: async (request) => {
-        request.principal = await authenticate(auth, spec, request);
+        request.principal = await authenticate(auth, spec, request, virtualKeys);
         if (spec.api === 'mlflow' && spec.method === 'POST' && spec.rawBody !== true) requireJsonContentType(request);
       },
       handler: async (request, reply) => {

@@ -4,7 +4,7 @@ import type { z } from 'zod';
 
 /** Who may call a route: nobody needs a key for 'public'; 'superuser' is the instance administrator. */
 export type RouteAccess = Role | 'public' | 'superuser';
-export type RouteApi = 'mlflow' | 'native' | 'system' | 'otlp' | 'langfuse';
+export type RouteApi = 'mlflow' | 'native' | 'system' | 'otlp' | 'langfuse' | 'openai';
 export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
 
 export interface RouteContext<Body, Query, Params> {

@@ -33,4 +33,6 @@ export interface Principal {
   projectName: string;
   role: Role;
   superuser: boolean;
+  /** Set when the caller used a gateway virtual key: the key's name (it may call only the gateway's OpenAI routes). */
+  gatewayKey?: string | undefined;
 }
