@@ -22,6 +22,7 @@ export function canonicalJson(value: unknown): string {
     case 'symbol':
       return 'null';
   }
+  return 'null';
 }
 
 function canonicalArray(values: readonly unknown[]): string {
