@@ -243,7 +243,8 @@ function answerFor(body: Json, id: string, options: FakeAnthropicOptions): Answe
     }
     content.push({ type: 'text', text });
   }
-  const promptTokens = countWords(typeof body.system === 'string' ? body.system : JSON.stringify(body.system ?? '')) + messages.reduce((sum, message) => sum + countWords(typeof message.content === 'string' ? message.content : JSON.stringify(message.content)), 0);
+  const system = typeof body.system === 'string' ? body.system : Array.isArray(body.system) ? (body.system as Json[]).map((block) => String(block.text ?? '')).join(' ') : '';
+  const promptTokens = countWords(system) + messages.reduce((sum, message) => sum + countWords(textOf(message.content)), 0);
   const cacheRead = Math.min(options.cacheReadTokens ?? 0, promptTokens);
   const cacheCreation = Math.min(options.cacheCreationTokens ?? 0, promptTokens - cacheRead);
   const outputTokens = content.reduce((sum, block) => sum + countWords(block.type === 'text' ? String(block.text) : JSON.stringify(block.input)), 0);
@@ -275,7 +276,9 @@ function streamAnswer(response: ServerResponse, answer: Answer, fault: FakeAnthr
       send('error', { error: { type: 'overloaded_error', message: 'Overloaded' } });
       response.end();
     } else if (fault === 'end_early') response.end();
-    else response.destroy();
+    // Destroyed once the bytes so far are flushed, so the client has its answer's head and part
+    // of the body before the connection drops.
+    else response.write('', () => response.destroy());
     return true;
   };
   for (const [index, block] of answer.content.entries()) {
@@ -307,6 +310,15 @@ function inputFromSchema(schema: unknown): Json {
     input[name] = property.type === 'number' || property.type === 'integer' ? 1 : property.type === 'boolean' ? true : property.type === 'array' ? [] : property.type === 'object' ? {} : 'fake';
   }
   return input;
+}
+
+/** The words a turn's content carries, for token counts: texts, tool inputs and tool results. */
+function textOf(content: unknown): string {
+  if (typeof content === 'string') return content;
+  if (!Array.isArray(content)) return '';
+  return (content as Json[])
+    .map((block) => (block.type === 'text' ? String(block.text) : block.type === 'tool_use' ? JSON.stringify(block.input) : block.type === 'tool_result' ? textOf(block.content) : ''))
+    .join(' ');
 }
 
 function countWords(text: string): number {
