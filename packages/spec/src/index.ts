@@ -23,6 +23,7 @@ export * from './native/prompt-schemas.ts';
 export * from './native/trace-schemas.ts';
 export * from './gateway/openai-wire.ts';
 export * from './gateway/gateway-config.ts';
+export * from './native/gateway-schemas.ts';
 export type * from './ports/gateway-limit-store.ts';
 export type * from './ports/gateway-cache-store.ts';
 export type * from './ports/gateway-store.ts';

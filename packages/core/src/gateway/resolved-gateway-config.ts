@@ -1,7 +1,14 @@
 import type { GatewayConfig, ProviderConfig, VirtualKeyConfig } from '@keel/spec';
 
 /** A provider with its credential in plain text, ready to call (never stored, logged or returned). */
-export type ResolvedProvider = Omit<ProviderConfig, 'api_key'> & { api_key?: string | undefined };
+export type ResolvedProvider = Omit<ProviderConfig, 'api_key'> & {
+  api_key?: string | undefined;
+  /**
+   * Set when the credential could not be resolved (an unset environment variable, a value sealed
+   * with another secret key): the provider must not be called; a call fails with this message.
+   */
+  credential_error?: string | undefined;
+};
 
 /** A virtual key's policy, without its secret. */
 export type ResolvedVirtualKey = Omit<VirtualKeyConfig, 'secret'>;
