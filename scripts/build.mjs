@@ -11,7 +11,7 @@ await build({
   target: 'node20',
   format: 'esm',
   sourcemap: true,
-  external: ['better-sqlite3', 'pg', 'pg-native', '@electric-sql/pglite', 'pino', 'thread-stream', 'prom-client'],
+  external: ['better-sqlite3', 'pg', 'pg-native', '@electric-sql/pglite', 'pino', 'thread-stream', 'prom-client', 'node-llama-cpp'],
   banner: { js: "import { createRequire as keelCreateRequire } from 'node:module'; const require = keelCreateRequire(import.meta.url);" },
   logLevel: 'warning',
 });

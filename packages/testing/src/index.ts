@@ -15,6 +15,7 @@ export {
 } from './mlflow-fixtures.ts';
 export { parsePrometheusText, prometheusValue, type PrometheusSample } from './parse-prometheus-text.ts';
 export { startFakeOpenAiServer, type FakeOpenAiOptions, type FakeOpenAiRequest, type FakeOpenAiServer } from './fake-openai-server.ts';
+export { writeRandomGguf, type RandomGgufInfo, type WriteRandomGgufOptions } from './write-random-gguf.ts';
 export { startFakeAnthropicServer, type FakeAnthropicOptions, type FakeAnthropicRequest, type FakeAnthropicServer, type FakeAnthropicStreamFault } from './fake-anthropic-server.ts';
 export { describeResponseCacheContract, type OpenResponseCache, type ResponseCacheSubject } from './response-cache-contract/index.ts';
 export { describeLimitStoreContract, isWindowStart, seededRandom, type LimitStoreUnderTest, type OpenLimitStore } from './limit-store-contract/index.ts';
