@@ -1,0 +1,1 @@
+export { countChatPromptTokens, countCompletionTokens, countTextTokens } from './count-tokens.ts';
