@@ -16,3 +16,4 @@ export { createPromptService, compilePrompt, diffPromptVersions, diffLines, pars
 export { createSecretBox, type SecretBox } from './secrets/create-secret-box.ts';
 export * from './gateway/config/index.ts';
 export { createUsageRecorder, utcDay, type UsageRecord, type UsageRecorder, type UsageRecorderDeps } from './gateway/usage/create-usage-recorder.ts';
+export * from './gateway/index.ts';

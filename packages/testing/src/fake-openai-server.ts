@@ -12,14 +12,28 @@ export interface FakeOpenAiOptions {
   reply?: (body: Record<string, unknown>) => string;
   /** Prompt tokens served from the provider's cache, reported in `prompt_tokens_details.cached_tokens`. */
   cachedTokens?: number;
+  /** Every chat answer waits this long first (a fixed upstream latency, for benchmarks). */
+  latencyMs?: number;
+  /** Never report usage, even when asked (as some OpenAI-compatible servers do). */
+  omitUsage?: boolean;
 }
+
+/**
+ * Faults the next chat request meets: a 200 whose body is not JSON, no answer at all, a stream that
+ * stops sending after its first chunk, or one whose connection drops part way.
+ */
+export type FakeOpenAiFault = 'garbage' | 'hang' | 'trickle' | 'drop';
 
 export interface FakeOpenAiServer {
   /** Base URL to give the `openai` client: `http://127.0.0.1:PORT/v1`. */
   baseURL: string;
   requests: FakeOpenAiRequest[];
-  /** The next chat request answers this HTTP status with OpenAI's error body. */
-  failNext(status: number, message?: string): void;
+  /** The next chat request answers this HTTP status with OpenAI's error body (and Retry-After when given). */
+  failNext(status: number, message?: string, retryAfterSeconds?: number): void;
+  /** The next chat request meets this fault. */
+  faultNext(fault: FakeOpenAiFault): void;
+  /** Chat requests whose client went away before the answer was complete. */
+  abortedRequests(): number;
   close(): Promise<void>;
 }
 
@@ -30,7 +44,9 @@ export interface FakeOpenAiServer {
  */
 export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Promise<FakeOpenAiServer> {
   const requests: FakeOpenAiRequest[] = [];
-  const failures: { status: number; message: string }[] = [];
+  const failures: { status: number; message: string; retryAfterSeconds?: number | undefined }[] = [];
+  const faults: FakeOpenAiFault[] = [];
+  let aborted = 0;
   let sequence = 0;
   const server = createServer((request, response) => {
     void readJson(request).then((body) => {
@@ -38,10 +54,25 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
       requests.push({ path, body, headers: request.headers });
       if (request.method !== 'POST') return sendJson(response, 405, errorBody('method not allowed', 'invalid_request_error'));
       if (path === '/v1/chat/completions') {
+        response.once('close', () => {
+          if (!response.writableFinished) aborted += 1;
+        });
         const failure = failures.shift();
-        if (failure !== undefined) return sendJson(response, failure.status, errorBody(failure.message, failure.status === 429 ? 'rate_limit_exceeded' : 'server_error'));
+        if (failure !== undefined) {
+          if (failure.retryAfterSeconds !== undefined) response.setHeader('retry-after', String(failure.retryAfterSeconds));
+          return sendJson(response, failure.status, errorBody(failure.message, failure.status === 429 ? 'rate_limit_exceeded' : 'server_error'));
+        }
+        const fault = faults.shift();
+        if (fault === 'garbage') {
+          response.writeHead(200, { 'content-type': 'application/json' });
+          return response.end('<html>upstream proxy error</html>');
+        }
+        if (fault === 'hang') return undefined;
         sequence += 1;
-        return answerChat(response, body, `chatcmpl-fake${sequence}`, options);
+        const id = `chatcmpl-fake${sequence}`;
+        if (options.latencyMs === undefined) return answerChat(response, body, id, options, fault);
+        setTimeout(() => answerChat(response, body, id, options, fault), options.latencyMs);
+        return undefined;
       }
       if (path === '/v1/embeddings') return answerEmbeddings(response, body);
       return sendJson(response, 404, errorBody(`no route ${path}`, 'invalid_request_error'));
@@ -52,9 +83,13 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
   return {
     baseURL: `http://127.0.0.1:${port}/v1`,
     requests,
-    failNext: (status, message = 'upstream failure') => {
-      failures.push({ status, message });
+    failNext: (status, message = 'upstream failure', retryAfterSeconds) => {
+      failures.push({ status, message, retryAfterSeconds });
     },
+    faultNext: (fault) => {
+      faults.push(fault);
+    },
+    abortedRequests: () => aborted,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections();
@@ -63,7 +98,8 @@ export async function startFakeOpenAiServer(options: FakeOpenAiOptions = {}): Pr
   };
 }
 
-function answerChat(response: ServerResponse, body: Record<string, unknown>, id: string, options: FakeOpenAiOptions): void {
+function answerChat(response: ServerResponse, body: Record<string, unknown>, id: string, options: FakeOpenAiOptions, fault?: FakeOpenAiFault): void {
+  if (response.destroyed) return;
   const messages = Array.isArray(body.messages) ? (body.messages as { role?: unknown; content?: unknown }[]) : [];
   const model = typeof body.model === 'string' ? body.model : 'gpt-4o-mini';
   const lastUser = [...messages].reverse().find((message) => message.role === 'user');
@@ -79,14 +115,16 @@ function answerChat(response: ServerResponse, body: Record<string, unknown>, id:
   };
   const responseModel = `${model}-2024-07-18`;
   const created = Math.floor(Date.now() / 1000);
+  const toolCall = toolCallFor(body);
   if (body.stream !== true) {
+    const message = toolCall === null ? { role: 'assistant', content, refusal: null } : { role: 'assistant', content: null, refusal: null, tool_calls: [toolCall] };
     sendJson(response, 200, {
       id,
       object: 'chat.completion',
       created,
       model: responseModel,
-      choices: [{ index: 0, message: { role: 'assistant', content, refusal: null }, logprobs: null, finish_reason: 'stop' }],
-      usage,
+      choices: [{ index: 0, message, logprobs: null, finish_reason: toolCall === null ? 'stop' : 'tool_calls' }],
+      ...(options.omitUsage === true ? {} : { usage }),
       system_fingerprint: 'fp_fake',
     });
     return;
@@ -96,12 +134,31 @@ function answerChat(response: ServerResponse, body: Record<string, unknown>, id:
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: responseModel, system_fingerprint: 'fp_fake', choices, ...extra })}\n\n`;
   response.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
-  for (const piece of content.match(/\S+\s*/g) ?? []) {
-    response.write(chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+  if (fault === 'trickle') return;
+  if (toolCall !== null) {
+    response.write(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } }] }, logprobs: null, finish_reason: null }]));
+    response.write(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: toolCall.function.arguments } }] }, logprobs: null, finish_reason: null }]));
+  } else {
+    const pieces = content.match(/\S+\s*/g) ?? [];
+    for (const [index, piece] of pieces.entries()) {
+      response.write(chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+      if (fault === 'drop' && index === 0) {
+        response.socket?.destroy();
+        return;
+      }
+    }
   }
-  response.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: 'stop' }]));
-  if (streamOptions?.include_usage === true) response.write(chunk([], { usage }));
+  response.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: toolCall === null ? 'stop' : 'tool_calls' }]));
+  if (streamOptions?.include_usage === true && options.omitUsage !== true) response.write(chunk([], { usage }));
   response.end('data: [DONE]\n\n');
+}
+
+/** A call of the first tool, when the request offers tools and does not forbid them. */
+function toolCallFor(body: Record<string, unknown>): { id: string; type: 'function'; function: { name: string; arguments: string } } | null {
+  const tools = Array.isArray(body.tools) ? (body.tools as { function?: { name?: unknown } }[]) : [];
+  const name = tools[0]?.function?.name;
+  if (typeof name !== 'string' || body.tool_choice === 'none') return null;
+  return { id: 'call_fake1', type: 'function', function: { name, arguments: JSON.stringify({ city: 'Paris' }) } };
 }
 
 function answerEmbeddings(response: ServerResponse, body: Record<string, unknown>): void {

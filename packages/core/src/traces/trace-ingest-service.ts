@@ -36,6 +36,8 @@ export interface TraceIngestService {
   ingest(projectId: number, spans: OtlpSpan[]): Promise<void>;
   /** Settings changed through this server take effect at once. */
   invalidateSettings(projectId: number): void;
+  /** The project's price table (shipped prices and its overrides), as used at ingest; the gateway prices calls with it too. */
+  costFor(projectId: number): Promise<CostCalculator>;
   drain(): Promise<void>;
   stats(): SpanWriteBufferStats & { activeRequests: number; refusedRequests: number };
 }
@@ -110,6 +112,7 @@ export function createTraceIngestService(options: TraceIngestOptions): TraceInge
     invalidateSettings(projectId) {
       pipelines.delete(projectId);
     },
+    costFor: async (projectId) => (await pipelineFor(projectId)).cost,
     drain: () => buffer.drain(),
     stats: () => ({ ...buffer.stats(), activeRequests, refusedRequests }),
   };

@@ -67,7 +67,7 @@ async function sendStream(reply: FastifyReply, headers: Record<string, string>, 
 }
 
 /** The OpenAI-compatible gateway: chat completions (plain and SSE), embeddings, models. */
-export function gatewayRoutes(services: { gateway: GatewayService }): AnyRouteSpec[] {
+export function openAiGatewayRoutes(services: { gateway: GatewayService }): AnyRouteSpec[] {
   return [
     defineRoute({
       method: 'POST',

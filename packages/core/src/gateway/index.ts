@@ -1,0 +1,17 @@
+export type { HttpClient, HttpRequestInput, HttpResponse } from './http-client.ts';
+export { createFetchHttpClient } from './fetch-http-client.ts';
+export type { ChatProvider, ChatResult, ProviderCallContext, StreamChunk } from './providers/chat-provider.ts';
+export { UpstreamError, isUpstreamError, parseRetryAfter, type UpstreamFailure } from './providers/upstream-error.ts';
+export { readSseEvents, type SseEvent } from './providers/read-sse-events.ts';
+export { createOpenAiProvider, type OpenAiProviderOptions } from './providers/openai/create-openai-provider.ts';
+export { createGatewayService, type GatewayService, type GatewayServiceOptions, type GatewayChatAnswer } from './gateway-service.ts';
+export { createGatewaySpanSink, type GatewaySpanSink } from './create-gateway-span-sink.ts';
+export { GatewayCallError, isGatewayCallError, type AttemptRecord } from './call-with-fallbacks.ts';
+export type { GatewayCacheTools, GatewayCallContext, GatewayCaller, SemanticCacheLike, TokenCounter, UsageSink } from './gateway-ports.ts';
+export type { GatewayConfigSource, ResolvedGatewayConfig, ResolvedProvider, ResolvedVirtualKey, VirtualKeyAuthenticator, VirtualKeyPrincipal } from './resolved-gateway-config.ts';
+export { createAnthropicProvider, type AnthropicProviderOptions } from './providers/anthropic/index.ts';
+export * from './limits/index.ts';
+export { createDefaultCacheTools, defaultTokenCounter } from './default-cache-tools.ts';
+export { createMemoryResponseCache } from './cache/create-memory-response-cache.ts';
+export * from './config/index.ts';
+export { createUsageRecorder, type UsageRecorder } from './usage/create-usage-recorder.ts';

@@ -1,0 +1,68 @@
+import { setTimeout as delay } from 'node:timers/promises';
+import type pino from 'pino';
+import { createDefaultCacheTools, createGatewayService, createGatewaySpanSink, createMemoryLimitStore, createMemoryResponseCache, defaultTokenCounter, type GatewayConfigSource, type GatewayService, type TraceIngestService, type UsageSink, systemClock } from '@keel/core';
+import type { LimitStore, ResponseCacheStore } from '@keel/spec';
+import { createRedisLimitStore, createRedisResponseCache } from '@keel/store';
+import { createProviderClientFactory } from './create-provider-client.ts';
+import { createUndiciHttpClient } from './create-undici-http-client.ts';
+
+export interface GatewayStartOptions {
+  configs: GatewayConfigSource;
+  usage: UsageSink;
+  traceIngest: Pick<TraceIngestService, 'ingest' | 'costFor'>;
+  /** Scale-out: limits and the exact cache live in Redis, shared by every gateway process. */
+  redisUrl?: string | undefined;
+  logger: pino.Logger;
+  version: string;
+}
+
+export interface RunningGateway {
+  gateway: GatewayService;
+  stats(): { spansPending: number; spansWritten: number; spansDropped: number; openCircuits: number };
+  close(): Promise<void>;
+}
+
+async function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  await delay(ms, undefined, { signal }).catch(() => undefined);
+}
+
+/** Builds the gateway with the adapters of this deployment shape (in-process, or Redis when configured). */
+export async function startGateway(options: GatewayStartOptions): Promise<RunningGateway> {
+  const http = createUndiciHttpClient({ connectionsPerOrigin: 1024 });
+  const limits: LimitStore = options.redisUrl === undefined ? createMemoryLimitStore({ clock: systemClock }) : await createRedisLimitStore({ url: options.redisUrl });
+  const exactCache: ResponseCacheStore = options.redisUrl === undefined ? createMemoryResponseCache({ maxEntries: 10_000, clock: systemClock }) : await createRedisResponseCache({ url: options.redisUrl });
+  const spans = createGatewaySpanSink({
+    ingest: (projectId, batch) => options.traceIngest.ingest(projectId, batch),
+    flushIntervalMs: 200,
+    maxBatch: 500,
+    maxPending: 50_000,
+    onError: (error, dropped) => options.logger.warn({ err: error, dropped }, 'gateway trace spans dropped'),
+  });
+  const gateway = createGatewayService({
+    configs: options.configs,
+    limits,
+    exactCache,
+    cacheTools: createDefaultCacheTools(systemClock),
+    tokens: defaultTokenCounter,
+    createProvider: createProviderClientFactory({ http, nowMs: () => systemClock.now() }),
+    costFor: (projectId) => options.traceIngest.costFor(projectId),
+    spans,
+    usage: options.usage,
+    clock: systemClock,
+    random: Math.random,
+    sleep,
+    version: options.version,
+    onWarning: (message, error) => options.logger.warn({ err: error }, message),
+  });
+  return {
+    gateway,
+    stats: () => {
+      const sink = spans.stats();
+      return { spansPending: sink.pending, spansWritten: sink.written, spansDropped: sink.dropped, openCircuits: gateway.openCircuits().length };
+    },
+    close: async () => {
+      await gateway.close();
+      await Promise.allSettled([limits.close(), exactCache.close(), http.close()]);
+    },
+  };
+}
