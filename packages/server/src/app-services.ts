@@ -1,5 +1,6 @@
 import type { ArtifactService, AuthService, RegistryService, TraceIngestService, TraceQueryService, TrackingService } from '@keel/core';
 import type { PromptService } from '@keel/core';
+import type { GatewayConfigService, UsageRecorder } from '@keel/core';
 import type { KeelStore } from '@keel/spec';
 import type { HttpMetrics } from './http/http-metrics.ts';
 
@@ -13,6 +14,10 @@ export interface AppServices {
   traceIngest: TraceIngestService;
   traces: TraceQueryService;
   prompts: PromptService;
+  /** Gateway configuration (database and keel.config.yaml) and virtual key authentication. */
+  gatewayConfig: GatewayConfigService;
+  /** Gateway usage per project, day, key and model: recorded in memory, flushed every second. */
+  gatewayUsage: UsageRecorder;
   /** Largest OTLP request, compressed or not, in bytes. */
   maxOtlpBytes: number;
   maxSpansPerRequest: number;

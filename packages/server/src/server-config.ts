@@ -21,6 +21,8 @@ export const serverConfigSchema = z.object({
   maxSpansPerRequest: z.coerce.number().int().positive().default(10_000),
   /** How often the trace retention job runs. */
   retentionIntervalMs: z.coerce.number().int().positive().default(60 * 60 * 1000),
+  /** Encrypts provider credentials at rest: 32 bytes as base64 or hex; generated into <home>/secret.key when missing. */
+  secretKey: z.string().optional(),
 });
 
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
@@ -56,5 +58,6 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput {
     maxSpansPerRequest: pick('KEEL_MAX_SPANS_PER_REQUEST') as unknown as number | undefined,
     traceMaxRequests: pick('KEEL_TRACE_MAX_REQUESTS') as unknown as number | undefined,
     retentionIntervalMs: pick('KEEL_RETENTION_INTERVAL_MS') as unknown as number | undefined,
+    secretKey: pick('KEEL_SECRET_KEY'),
   };
 }

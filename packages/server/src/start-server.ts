@@ -4,10 +4,14 @@ import path from 'node:path';
 import pino from 'pino';
 import { createArtifactService, createAuthService, createRegistryService, createTraceIngestService, createTraceQueryService, createTrackingService, randomIds, systemClock } from '@keel/core';
 import { createPromptService } from '@keel/core';
+import { createGatewayConfigService, createSecretBox, createUsageRecorder } from '@keel/core';
 import { createLocalArtifactStore, openStore } from '@keel/store';
 import type { AppServices } from './app-services.ts';
 import { createApp, type KeelApp } from './create-app.ts';
 import { createHttpMetrics } from './http/http-metrics.ts';
+import { findKeelConfigFile, gatewayConfigsOf, loadKeelConfigFile } from './gateway/load-keel-config-file.ts';
+import { startGatewayConfigJobs } from './gateway/start-gateway-config-jobs.ts';
+import { loadSecretKey } from './load-secret-key.ts';
 import { startRetentionJob } from './start-retention-job.ts';
 import { startSaturationMonitor } from './start-saturation-monitor.ts';
 import type { ServerConfig } from './server-config.ts';
@@ -21,10 +25,16 @@ export interface RunningServer extends KeelApp {
 export const keelVersion = '0.1.0';
 
 /** The composition root of `keel server`: the one place that picks adapters. */
-export async function startServer(config: ServerConfig, options: { onLog?: pino.DestinationStream } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: { onLog?: pino.DestinationStream; /** Where gateway `{ env }` secrets are read; process.env by default. */ env?: Readonly<Record<string, string | undefined>> } = {}): Promise<RunningServer> {
   const startedAt = performance.now();
-  const logger = pino({ level: config.logLevel, base: { service: 'keel' } }, options.onLog ?? pino.destination({ dest: 1, sync: false }));
+  // Credentials never reach the log, even when an object holding one is logged by mistake.
+  const redact = { paths: ['api_key', '*.api_key', '*.*.api_key', 'secret', '*.secret', '*.*.secret', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' };
+  const logger = pino({ level: config.logLevel, base: { service: 'keel' }, redact }, options.onLog ?? pino.destination({ dest: 1, sync: false }));
   await mkdir(config.home, { recursive: true });
+  // A bad secret key or config file stops the start before anything is opened.
+  const secretKey = await loadSecretKey({ home: config.home, fromEnv: config.secretKey });
+  const configFile = await findKeelConfigFile(config.home);
+  const fileConfig = configFile === undefined ? undefined : gatewayConfigsOf(await loadKeelConfigFile(configFile));
   const store = await openStore({ databaseUrl: config.databaseUrl });
   const artifactStore = createLocalArtifactStore(config.artifactRoot);
   const saturation = startSaturationMonitor();
@@ -46,6 +56,12 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     }),
     traces: createTraceQueryService({ store, clock: systemClock, ids: randomIds }),
     prompts: createPromptService({ store, clock: systemClock }),
+    gatewayConfig: createGatewayConfigService({
+      store, clock: systemClock, ids: randomIds, secretBox: createSecretBox(secretKey.key), env: options.env ?? process.env, logger,
+      projects: { byName: (name) => store.getProjectByName(name), byId: async (id) => (await store.listProjects()).find((project) => project.id === id) },
+      fileName: configFile ?? path.join(config.home, 'keel.config.yaml'),
+    }),
+    gatewayUsage: createUsageRecorder({ store, clock: systemClock, flushIntervalMs: 1_000, onError: (error) => logger.error({ err: error }, 'gateway usage could not be written; kept for the next flush') }),
     maxOtlpBytes: config.maxBodyBytes,
     maxSpansPerRequest: config.maxSpansPerRequest,
     metrics: createHttpMetrics(),
@@ -61,6 +77,9 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     await rename(temporary, credentialsPath);
   });
   if (created !== undefined) logger.info({ credentials: credentialsPath }, 'created project default and an admin API key');
+  if (secretKey.source === 'generated') logger.info({ file: secretKey.file }, 'generated the key that encrypts provider credentials');
+  // After bootstrap, so that a file naming project `default` finds it on the first start.
+  const gatewayJobs = await startGatewayConfigJobs({ home: config.home, service: services.gatewayConfig, file: configFile, fileConfig, logger });
   const keelApp = await createApp({ services, logger, maxBodyBytes: config.maxBodyBytes });
   const address = await keelApp.app.listen({ host: config.host, port: config.port });
   const port = keelApp.app.server.address();
@@ -75,7 +94,10 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
       closing ??= (async () => {
         retention.stop();
         saturation.stop();
+        gatewayJobs.stop();
         await keelApp.app.close();
+        services.gatewayUsage.stop();
+        await services.gatewayUsage.flush().catch((error: unknown) => logger.error({ err: error }, 'gateway usage could not be written at shutdown'));
         await services.traceIngest.drain();
         await retention.idle();
         await store.close();

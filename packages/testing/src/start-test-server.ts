@@ -14,12 +14,22 @@ export interface TestServer {
 }
 
 /** A real `keel server` on 127.0.0.1 with a random port and a fresh KEEL_HOME (SQLite unless databaseUrl is given). */
-export async function startTestServer(options: { databaseUrl?: string; maxBodyBytes?: number; maxArtifactBytes?: number; retentionIntervalMs?: number; traceQueueSpans?: number; traceMaxRequests?: number } = {}): Promise<TestServer> {
+export async function startTestServer(options: {
+  databaseUrl?: string; maxBodyBytes?: number; maxArtifactBytes?: number; retentionIntervalMs?: number; traceQueueSpans?: number; traceMaxRequests?: number;
+  /** KEEL_SECRET_KEY (a key is generated into the home when missing). */
+  secretKey?: string;
+  /** Where gateway `{ env }` secrets are read (nothing from process.env by default). */
+  env?: Record<string, string | undefined>;
+  /** Runs on the fresh KEEL_HOME before the server starts (e.g. to write keel.config.yaml). */
+  prepareHome?: (home: string) => Promise<void>;
+} = {}): Promise<TestServer> {
   const home = await mkdtemp(path.join(tmpdir(), 'keel-test-'));
+  const { env = {}, prepareHome, ...serverOptions } = options;
+  await prepareHome?.(home);
   const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const server = await startServer(
-    resolveServerConfig({ home, host: '127.0.0.1', port: 0, logLevel: 'warn', ...options }),
-    { onLog: silent },
+    resolveServerConfig({ home, host: '127.0.0.1', port: 0, logLevel: 'warn', ...serverOptions }),
+    { onLog: silent, env },
   );
   const credentials = JSON.parse(await readFile(path.join(home, 'credentials.json'), 'utf8')) as { api_key: string };
   return {

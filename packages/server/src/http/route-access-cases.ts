@@ -67,6 +67,8 @@ export function otlpTraceRequest(path: string, traceId: string, marker: string):
 }
 const traceWindow = (): Record<string, string> => ({ from: String(Date.now() - 3_600_000), to: String(Date.now() + 3_600_000) });
 export const traceSettings = (marker: string) => ({ retentionDays: null, pii: { detectors: ['email'], custom: [{ name: marker, pattern: 'secret-[0-9]+' }] }, prices: [] });
+/** A gateway document whose provider is named after the fixture; the fixture also issues virtual key `vk-<marker>`. */
+export const gatewayDocument = (marker: string) => ({ providers: [{ name: `prov-${marker}`, type: 'openai', api_key: 'sk-route-access' }], models: [{ name: 'chat', targets: [{ provider: `prov-${marker}`, model: 'gpt-4o' }] }] });
 
 export const runPath = (fixture: Fixture, rest = ''): string => `/api/v1/runs/${fixture.runId}${rest}`;
 const modelPath = (fixture: Fixture, rest = ''): string => `/api/v1/models/${enc(fixture.modelName)}${rest}`;
@@ -278,4 +280,13 @@ export const routeTable: Record<string, RouteCase> = {
   'GET /api/v1/trace-costs': { kind: 'list', request: () => get('/api/v1/trace-costs', { ...traceWindow(), groupBy: 'user,day' }), sees: (f) => [`user-${f.marker}`] },
   'GET /api/v1/trace-settings': { kind: 'list', request: () => get('/api/v1/trace-settings'), sees: (f) => [f.marker] },
   'PUT /api/v1/trace-settings': { kind: 'create', request: (f) => put('/api/v1/trace-settings', traceSettings(f.marker)) },
+
+  // Gateway configuration: one document per project, virtual keys by name, usage
+  'GET /api/v1/gateway/config': { kind: 'list', request: () => get('/api/v1/gateway/config'), sees: (f) => [`prov-${f.marker}`] },
+  'PUT /api/v1/gateway/config': { kind: 'create', request: (f) => put('/api/v1/gateway/config', gatewayDocument(f.marker)) },
+  'GET /api/v1/gateway/keys': { kind: 'list', request: () => get('/api/v1/gateway/keys'), sees: (f) => [`vk-${f.marker}`] },
+  'POST /api/v1/gateway/keys': { kind: 'create', request: (f) => post('/api/v1/gateway/keys', { name: `vk-${f.marker}`, limits: { rpm: 10 } }) },
+  'DELETE /api/v1/gateway/keys/:name': { kind: 'id', request: (f) => remove(`/api/v1/gateway/keys/vk-${enc(f.marker)}`) },
+  // No gateway traffic in this walk, so no usage rows to tell apart: this checks keys and roles.
+  'GET /api/v1/gateway/usage': { kind: 'list', request: () => get('/api/v1/gateway/usage', { group_by: 'day,key,model' }), sees: () => [] },
 };

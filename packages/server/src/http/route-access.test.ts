@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { basic, callKeel, callKeelOk, type KeelHomeProbe, type KeelHomeSnapshot, type KeelRequest, type KeelResponse, listServedRoutes, openKeelHomeProbe, startTestServer, type TestServer } from '@keel/testing';
-import { type Fixture, type Role, get, mlflow, otlpTraceRequest, post, proxy, put, remove, routeTable, runPath, traceSettings, upload } from './route-access-cases.ts';
+import { type Fixture, type Role, gatewayDocument, get, mlflow, otlpTraceRequest, post, proxy, put, remove, routeTable, runPath, traceSettings, upload } from './route-access-cases.ts';
 
 /**
  * Authentication, roles and project isolation, checked on every route the server registers. The
@@ -55,6 +55,8 @@ async function createFixture(project: ProjectKeys): Promise<Fixture> {
   const traceId = randomBytes(16).toString('hex');
   await call(otlpTraceRequest('/v1/traces', traceId, marker));
   await call(put('/api/v1/trace-settings', traceSettings(marker)));
+  await call(put('/api/v1/gateway/config', gatewayDocument(marker)));
+  await call(post('/api/v1/gateway/keys', { name: `vk-${marker}` }));
   return { marker, projectName: project.name, experimentId, experimentName, runId, loggedModelId: logged.model.info.model_id, modelName, promptName, keyId: revocable.key.id, traceId };
 }
 

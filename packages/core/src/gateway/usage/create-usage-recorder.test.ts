@@ -99,3 +99,13 @@ describe('createUsageRecorder', () => {
     expect(queries[1]).toEqual({ projectId: 1, groupBy: [], fromDay: '2024-01-01', toDay: '2024-01-31', keyName: 'k' });
   });
 });
+
+describe('createUsageRecorder.query', () => {
+  it('refuses a window that ends before it starts, before writing anything', async () => {
+    const { store, state } = fakeStore();
+    const recorder = createUsageRecorder({ store, clock: { now: () => may1 }, flushIntervalMs: 0 });
+    recorder.record(record());
+    await expect(recorder.query({ projectId: 1, groupBy: [], fromDay: '2024-06-01' })).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE' });
+    expect(state.calls).toEqual([]);
+  });
+});

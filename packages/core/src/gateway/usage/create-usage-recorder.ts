@@ -1,4 +1,4 @@
-import type { GatewayStore, GatewayUsageDelta, GatewayUsageQuery, GatewayUsageRow } from '@keel/spec';
+import { type GatewayStore, type GatewayUsageDelta, type GatewayUsageQuery, type GatewayUsageRow, KeelError } from '@keel/spec';
 import type { Clock } from '../../ports.ts';
 
 export type UsageRecord = Omit<GatewayUsageDelta, 'day'> & {
@@ -84,10 +84,10 @@ export function createUsageRecorder({ store, clock, flushIntervalMs, onError }: 
       if (timer !== undefined) clearInterval(timer);
     },
     async query(query) {
-      await flush().catch((error: unknown) => onError?.(error));
-      const now = clock.now();
-      const toDay = query.toDay ?? utcDay(now);
+      const toDay = query.toDay ?? utcDay(clock.now());
       const fromDay = query.fromDay ?? utcDay(Date.parse(`${toDay}T00:00:00Z`) - 29 * dayMs);
+      if (fromDay > toDay) throw new KeelError('INVALID_PARAMETER_VALUE', `from (${fromDay}) must not be after to (${toDay})`);
+      await flush().catch((error: unknown) => onError?.(error));
       const rows = await store.queryGatewayUsage({ ...query, fromDay, toDay });
       return { fromDay, toDay, rows };
     },
