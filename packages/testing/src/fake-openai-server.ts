@@ -16,6 +16,8 @@ export interface FakeOpenAiOptions {
   latencyMs?: number;
   /** Never report usage, even when asked (as some OpenAI-compatible servers do). */
   omitUsage?: boolean;
+  /** Streamed answers wait this long between chunks (a model generating tokens). */
+  chunkIntervalMs?: number;
 }
 
 /**
@@ -133,24 +135,44 @@ function answerChat(response: ServerResponse, body: Record<string, unknown>, id:
   response.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache', connection: 'keep-alive' });
   const chunk = (choices: unknown[], extra: Record<string, unknown> = {}) =>
     `data: ${JSON.stringify({ id, object: 'chat.completion.chunk', created, model: responseModel, system_fingerprint: 'fp_fake', choices, ...extra })}\n\n`;
-  response.write(chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }]));
-  if (fault === 'trickle') return;
+  const events: (string | 'drop')[] = [chunk([{ index: 0, delta: { role: 'assistant', content: '' }, logprobs: null, finish_reason: null }])];
+  if (fault === 'trickle') {
+    response.write(events[0]);
+    return;
+  }
   if (toolCall !== null) {
-    response.write(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } }] }, logprobs: null, finish_reason: null }]));
-    response.write(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: toolCall.function.arguments } }] }, logprobs: null, finish_reason: null }]));
+    events.push(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, id: toolCall.id, type: 'function', function: { name: toolCall.function.name, arguments: '' } }] }, logprobs: null, finish_reason: null }]));
+    events.push(chunk([{ index: 0, delta: { tool_calls: [{ index: 0, function: { arguments: toolCall.function.arguments } }] }, logprobs: null, finish_reason: null }]));
   } else {
-    const pieces = content.match(/\S+\s*/g) ?? [];
-    for (const [index, piece] of pieces.entries()) {
-      response.write(chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]));
-      if (fault === 'drop' && index === 0) {
+    for (const [index, piece] of (content.match(/\S+\s*/g) ?? []).entries()) {
+      events.push(chunk([{ index: 0, delta: { content: piece }, logprobs: null, finish_reason: null }]));
+      if (fault === 'drop' && index === 0) events.push('drop');
+    }
+  }
+  events.push(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: toolCall === null ? 'stop' : 'tool_calls' }]));
+  if (streamOptions?.include_usage === true && options.omitUsage !== true) events.push(chunk([], { usage }));
+  events.push('data: [DONE]\n\n');
+  const interval = options.chunkIntervalMs ?? 0;
+  const send = (index: number): void => {
+    for (let next = index; next < events.length; next += 1) {
+      if (response.destroyed) return;
+      const event = events[next] as string;
+      if (event === 'drop') {
         response.socket?.destroy();
         return;
       }
+      if (next === events.length - 1) {
+        response.end(event);
+        return;
+      }
+      response.write(event);
+      if (interval > 0 && next > 0) {
+        setTimeout(() => send(next + 1), interval);
+        return;
+      }
     }
-  }
-  response.write(chunk([{ index: 0, delta: {}, logprobs: null, finish_reason: toolCall === null ? 'stop' : 'tool_calls' }]));
-  if (streamOptions?.include_usage === true && options.omitUsage !== true) response.write(chunk([], { usage }));
-  response.end('data: [DONE]\n\n');
+  };
+  send(0);
 }
 
 /** A call of the first tool, when the request offers tools and does not forbid them. */
