@@ -15,9 +15,12 @@ import { loadSecretKey } from './load-secret-key.ts';
 import { startRetentionJob } from './start-retention-job.ts';
 import { startSaturationMonitor } from './start-saturation-monitor.ts';
 import type { ServerConfig } from './server-config.ts';
+import { startGateway } from './gateway/start-gateway.ts';
 
 export interface RunningServer extends KeelApp {
   url: string;
+  /** The services behind the routes (tests drive what has no route of its own, e.g. recording gateway usage). */
+  services: AppServices;
   /** Stops taking requests, lets in-flight ones finish, then closes the database. */
   close(): Promise<void>;
 }
@@ -38,30 +41,35 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   const store = await openStore({ databaseUrl: config.databaseUrl });
   const artifactStore = createLocalArtifactStore(config.artifactRoot);
   const saturation = startSaturationMonitor();
+  const traceIngest = createTraceIngestService({
+    store,
+    clock: systemClock,
+    maxQueuedSpans: config.traceQueueSpans,
+    maxBatchSpans: 2_000,
+    retryAfterSeconds: 1,
+    settingsTtlMs: 5_000,
+    maxActiveRequests: config.traceMaxRequests,
+    isSaturated: saturation.isSaturated,
+  });
+  const gatewayConfig = createGatewayConfigService({
+      store, clock: systemClock, ids: randomIds, secretBox: createSecretBox(secretKey.key), env: options.env ?? process.env, logger,
+      projects: { byName: (name) => store.getProjectByName(name), byId: async (id) => (await store.listProjects()).find((project) => project.id === id) },
+      fileName: configFile ?? path.join(config.home, 'keel.config.yaml'),
+  });
+  const gatewayUsage = createUsageRecorder({ store, clock: systemClock, flushIntervalMs: 1_000, onError: (error) => logger.error({ err: error }, 'gateway usage could not be written; kept for the next flush') });
+  const gateway = await startGateway({ configs: gatewayConfig, usage: gatewayUsage, traceIngest, redisUrl: config.redisUrl, logger, version: keelVersion });
   const services: AppServices = {
     store,
     auth: createAuthService({ store, clock: systemClock, ids: randomIds }),
     tracking: createTrackingService({ store, clock: systemClock, ids: randomIds }),
     registry: createRegistryService({ store, clock: systemClock, ids: randomIds }),
     artifacts: createArtifactService({ store, artifacts: artifactStore, maxArtifactBytes: config.maxArtifactBytes }),
-    traceIngest: createTraceIngestService({
-      store,
-      clock: systemClock,
-      maxQueuedSpans: config.traceQueueSpans,
-      maxBatchSpans: 2_000,
-      retryAfterSeconds: 1,
-      settingsTtlMs: 5_000,
-      maxActiveRequests: config.traceMaxRequests,
-      isSaturated: saturation.isSaturated,
-    }),
+    traceIngest,
     traces: createTraceQueryService({ store, clock: systemClock, ids: randomIds }),
     prompts: createPromptService({ store, clock: systemClock }),
-    gatewayConfig: createGatewayConfigService({
-      store, clock: systemClock, ids: randomIds, secretBox: createSecretBox(secretKey.key), env: options.env ?? process.env, logger,
-      projects: { byName: (name) => store.getProjectByName(name), byId: async (id) => (await store.listProjects()).find((project) => project.id === id) },
-      fileName: configFile ?? path.join(config.home, 'keel.config.yaml'),
-    }),
-    gatewayUsage: createUsageRecorder({ store, clock: systemClock, flushIntervalMs: 1_000, onError: (error) => logger.error({ err: error }, 'gateway usage could not be written; kept for the next flush') }),
+    gatewayConfig,
+    gatewayUsage,
+    gateway: gateway.gateway,
     maxOtlpBytes: config.maxBodyBytes,
     maxSpansPerRequest: config.maxSpansPerRequest,
     metrics: createHttpMetrics(),
@@ -90,12 +98,14 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   return {
     ...keelApp,
     url,
+    services,
     close: () => {
       closing ??= (async () => {
         retention.stop();
         saturation.stop();
         gatewayJobs.stop();
         await keelApp.app.close();
+        await gateway.close();
         services.gatewayUsage.stop();
         await services.gatewayUsage.flush().catch((error: unknown) => logger.error({ err: error }, 'gateway usage could not be written at shutdown'));
         await services.traceIngest.drain();
