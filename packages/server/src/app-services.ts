@@ -1,6 +1,6 @@
 import type { ArtifactService, AuthService, RegistryService, TraceIngestService, TraceQueryService, TrackingService } from '@keel/core';
 import type { PromptService } from '@keel/core';
-import type { GatewayConfigService, UsageRecorder } from '@keel/core';
+import type { GatewayConfigService, GatewayService, UsageRecorder } from '@keel/core';
 import type { KeelStore } from '@keel/spec';
 import type { HttpMetrics } from './http/http-metrics.ts';
 
@@ -18,6 +18,8 @@ export interface AppServices {
   gatewayConfig: GatewayConfigService;
   /** Gateway usage per project, day, key and model: recorded in memory, flushed every second. */
   gatewayUsage: UsageRecorder;
+  /** The OpenAI-compatible gateway's request pipeline. */
+  gateway: GatewayService;
   /** Largest OTLP request, compressed or not, in bytes. */
   maxOtlpBytes: number;
   maxSpansPerRequest: number;

@@ -8,6 +8,8 @@ import { langfusePromptRoutes } from './langfuse/langfuse-prompt-routes.ts';
 import { mlflowRoutes } from './mlflow/mlflow-routes.ts';
 import { nativeRoutes } from './native/native-routes.ts';
 import { otlpRoutes } from './otlp/otlp-routes.ts';
+import { openAiGatewayRoutes, requestIdOf } from './gateway/openai-gateway-routes.ts';
+import { toOpenAiError } from './gateway/to-openai-error.ts';
 import { systemRoutes } from './system/system-routes.ts';
 
 export interface AppOptions {
@@ -52,12 +54,21 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
       socket.destroy(error);
     },
   });
-  const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services), ...nativeRoutes(services), ...langfusePromptRoutes(services), ...otlpRoutes(services)];
+  const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services), ...nativeRoutes(services), ...langfusePromptRoutes(services), ...otlpRoutes(services), ...openAiGatewayRoutes(services)];
   const rawRoutes = jsonRoutes.filter((route) => route.rawBody === true);
   const parsedRoutes = jsonRoutes.filter((route) => route.rawBody !== true);
 
   app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_request, body, done) => done(null, body));
   app.setErrorHandler((error, request, reply) => {
+    if (request.routeOptions.config.spec?.api === 'openai') {
+      // The gateway's routes answer in OpenAI's error shape, which every OpenAI client reads.
+      const answer = toOpenAiError(error);
+      services.metrics.observeError(request.routeOptions.url ?? 'unknown', answer.body.error.code ?? answer.body.error.type);
+      if (answer.internal) request.log.error({ err: error, route: request.routeOptions.url, method: request.method }, 'request failed');
+      if (!request.raw.complete) void reply.header('connection', 'close');
+      if (answer.retryAfterSeconds !== null) void reply.header('retry-after', String(answer.retryAfterSeconds));
+      return reply.status(answer.status).header('x-request-id', requestIdOf(request)).send(answer.body);
+    }
     const response = toErrorResponse(error);
     const route = request.routeOptions.url ?? 'unknown';
     const isMlflow = request.url.startsWith('/api/2.0/');
@@ -94,7 +105,7 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
     request.log.debug({ method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
   });
 
-  registerRoutes(app, parsedRoutes, services.auth);
+  registerRoutes(app, parsedRoutes, services.auth, services.gatewayConfig);
   await app.register(async (scope) => {
     // Artifact bodies are streamed to storage as they are, whatever their content type.
     scope.removeAllContentTypeParsers();

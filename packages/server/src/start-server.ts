@@ -52,9 +52,9 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     isSaturated: saturation.isSaturated,
   });
   const gatewayConfig = createGatewayConfigService({
-      store, clock: systemClock, ids: randomIds, secretBox: createSecretBox(secretKey.key), env: options.env ?? process.env, logger,
-      projects: { byName: (name) => store.getProjectByName(name), byId: async (id) => (await store.listProjects()).find((project) => project.id === id) },
-      fileName: configFile ?? path.join(config.home, 'keel.config.yaml'),
+    store, clock: systemClock, ids: randomIds, secretBox: createSecretBox(secretKey.key), env: options.env ?? process.env, logger,
+    projects: { byName: (name) => store.getProjectByName(name), byId: async (id) => (await store.listProjects()).find((project) => project.id === id) },
+    fileName: configFile ?? path.join(config.home, 'keel.config.yaml'),
   });
   const gatewayUsage = createUsageRecorder({ store, clock: systemClock, flushIntervalMs: 1_000, onError: (error) => logger.error({ err: error }, 'gateway usage could not be written; kept for the next flush') });
   const gateway = await startGateway({ configs: gatewayConfig, usage: gatewayUsage, traceIngest, redisUrl: config.redisUrl, logger, version: keelVersion });

@@ -1,5 +1,5 @@
 import { errorStatus, hasErrorCode, type OpenAiErrorBody } from '@keel/spec';
-import { isGatewayCallError } from '@keel/core';
+import { isGatewayCallError, isUpstreamError, type UpstreamError } from '@keel/core';
 import { toErrorResponse } from '../http/error-response.ts';
 
 const typeByStatus: Record<number, string> = {
@@ -31,21 +31,24 @@ export interface OpenAiErrorResponse {
  * retries answer 429 when the upstream was rate-limiting, 504 on time-outs, 502 otherwise.
  */
 export function toOpenAiError(error: unknown): OpenAiErrorResponse {
-  if (isGatewayCallError(error)) {
-    const last = error.last;
-    const upstreamStatus = last.status;
-    const status = last.failure === 'timeout' ? 504 : upstreamStatus === 429 ? 429 : upstreamStatus !== null && upstreamStatus >= 400 && upstreamStatus < 500 ? upstreamStatus : last.failure === 'aborted' ? 499 : 502;
-    const tried = error.path.length > 1 ? ` (tried ${error.path.map((step) => `${step.provider}/${step.model}`).join(', ')})` : '';
-    const code = last.failure === 'timeout' ? 'upstream_timeout' : status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'upstream_error' : 'upstream_rejected';
-    const retryAfter = last.retryAfterMs === null ? null : Math.max(1, Math.ceil(last.retryAfterMs / 1000));
-    return { status, body: { error: { message: `${last.message}${tried}`, type: typeOf(status), param: null, code } }, retryAfterSeconds: status === 429 ? (retryAfter ?? 1) : null, internal: false };
-  }
+  if (isGatewayCallError(error)) return fromUpstream(error.last, error.path);
+  // A stream that fails part way throws the upstream's error itself (no fallback is possible then).
+  if (isUpstreamError(error)) return fromUpstream(error, []);
   const { status, body, internal } = toErrorResponse(error);
   const details = hasErrorCode(error) ? error.details : body.details;
   const openaiCode = typeof details?.openai_code === 'string' ? details.openai_code : body.error_code.toLowerCase();
   const param = typeof details?.param === 'string' ? details.param : paramOf(details);
   const retryAfter = typeof details?.retry_after_seconds === 'number' ? details.retry_after_seconds : null;
   return { status: status === errorStatus.PAYLOAD_TOO_LARGE ? 413 : status, body: { error: { message: body.message, type: typeOf(status), param, code: openaiCode } }, retryAfterSeconds: retryAfter, internal };
+}
+
+function fromUpstream(last: UpstreamError, path: readonly { provider: string; model: string }[]): OpenAiErrorResponse {
+  const upstreamStatus = last.status;
+  const status = last.failure === 'timeout' ? 504 : upstreamStatus === 429 ? 429 : upstreamStatus !== null && upstreamStatus >= 400 && upstreamStatus < 500 ? upstreamStatus : last.failure === 'aborted' ? 499 : 502;
+  const tried = path.length > 1 ? ` (tried ${path.map((step) => `${step.provider}/${step.model}`).join(', ')})` : '';
+  const code = last.failure === 'timeout' ? 'upstream_timeout' : status === 429 ? 'rate_limit_exceeded' : status >= 500 ? 'upstream_error' : 'upstream_rejected';
+  const retryAfter = last.retryAfterMs === null ? null : Math.max(1, Math.ceil(last.retryAfterMs / 1000));
+  return { status, body: { error: { message: `${last.message}${tried}`, type: typeOf(status), param: null, code } }, retryAfterSeconds: status === 429 ? (retryAfter ?? 1) : null, internal: false };
 }
 
 /** The path of the first zod issue, as OpenAI names a bad parameter (`messages.0.role`). */
