@@ -4,6 +4,7 @@ import { hasErrorCode } from '@keel/spec';
 import type { CliIo, ContextFactory } from './cli-context.ts';
 import { registerArtifactsCommand } from './commands/artifacts-command.ts';
 import { registerExperimentsCommand } from './commands/experiments-command.ts';
+import { registerGatewayCommand } from './commands/gateway-command.ts';
 import { registerKeysCommand } from './commands/keys-command.ts';
 import { registerModelsCommand } from './commands/models-command.ts';
 import { registerPromptsCommand } from './commands/prompts-command.ts';
@@ -56,6 +57,7 @@ export function createProgram(io: CliIo): Command {
   registerPromptsCommand(program, context);
   registerArtifactsCommand(program, context);
   registerTracesCommand(program, context);
+  registerGatewayCommand(program, context);
   return program;
 }
 

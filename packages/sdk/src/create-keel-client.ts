@@ -1,5 +1,6 @@
 import { type FetchLike, createTransport } from './create-transport.ts';
 import { type ExperimentsApi, createExperimentsApi } from './experiments-api.ts';
+import { type GatewayApi, createGatewayApi } from './gateway-api.ts';
 import { type KeysApi, createKeysApi } from './keys-api.ts';
 import { type ProjectsApi, createProjectsApi } from './projects-api.ts';
 import { type PromptsApi, createPromptsApi } from './prompts-api.ts';
@@ -30,6 +31,8 @@ export interface KeelClient {
   projects: ProjectsApi;
   keys: KeysApi;
   traces: TracesApi;
+  /** Gateway configuration, virtual keys and usage. */
+  gateway: GatewayApi;
 }
 
 /** A typed client of Keel's native API (/api/v1). Every answer is checked against the spec's schemas. */
@@ -54,5 +57,6 @@ export function createKeelClient(options: KeelClientOptions): KeelClient {
     projects: createProjectsApi(transport),
     keys: createKeysApi(transport),
     traces: createTracesApi(transport),
+    gateway: createGatewayApi(transport),
   };
 }

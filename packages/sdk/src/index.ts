@@ -7,6 +7,7 @@ export type { RunsApi, MetricInput, SearchRunsOptions, MetricHistoryOptions, Art
 export type { RegistryApi, RegisteredModel, ModelVersion, RegistryEvent, Lineage, CreateVersionInput, SearchModelsOptions } from './registry-api.ts';
 export type { PromptsApi, PromptsApiOptions, Prompt, TextPrompt, ChatPrompt, PromptValues, GetPromptOptions, CreatePromptInput, PromptVersion, PromptSummary, PromptDiff, PromptLabelEvent, PromptUsage, PromptMessage } from './prompts-api.ts';
 export type { ProjectsApi, CreatedProject } from './projects-api.ts';
+export type { GatewayApi, GatewayUsageOptions, GatewayKey, GatewayConfigAnswer, GatewayConfigInput, GatewayUsageAnswer, GatewayUsageGroup, CreateGatewayKeyBody } from './gateway-api.ts';
 export type { KeysApi, ApiKey, CreatedKey } from './keys-api.ts';
 export type { ArtifactSource, TransferProgress, ProgressListener } from './to-upload-body.ts';
 export type { KeyValues } from './to-key-values.ts';
