@@ -209,7 +209,8 @@ describe('usage', () => {
     // Another project sees none of it.
     const other = await callKeelOk<{ rows: unknown[] }>(server.url, get('/api/v1/gateway/usage', { ...window, group_by: 'key' }), server.adminKey);
     expect(other.rows).toEqual([]);
-    for (const query of [{ group_by: 'user' }, { from: '2024-13-01' }, { from: '2024-05-03', to: '2024-05-01' }, { to: 'yesterday' }, { from: '2024-02-30' }]) {
+    const badQueries: Record<string, string>[] = [{ group_by: 'user' }, { from: '2024-13-01' }, { from: '2024-05-03', to: '2024-05-01' }, { to: 'yesterday' }, { from: '2024-02-30' }];
+    for (const query of badQueries) {
       const bad = await expectNothingStored(() => callKeel(server.url, get('/api/v1/gateway/usage', query), read));
       expect(errorOf(bad), bad.text).toMatchObject({ status: 400, code: 'INVALID_PARAMETER_VALUE' });
     }
