@@ -1,9 +1,9 @@
-import { mkdtemp, rename, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { GatewayConfig } from '@keel/spec';
-import { findKeelConfigFile, gatewayConfigsOf, loadKeelConfigFile } from './load-keel-config-file.ts';
+import { findKeelConfigFile, gatewayConfigsOf, loadKeelConfigFile, parseKeelConfigText } from './load-keel-config-file.ts';
 import { watchKeelConfigFile } from './watch-keel-config-file.ts';
 
 const homes: string[] = [];
@@ -107,5 +107,16 @@ describe('watchKeelConfigFile', () => {
     } finally {
       watcher.close();
     }
+  });
+});
+
+describe('the README example', () => {
+  it('is a valid config file', async () => {
+    const readme = await readFile(path.join(import.meta.dirname, '../../../../README.md'), 'utf8');
+    const section = readme.slice(readme.indexOf('### Configuring the gateway'));
+    const example = /```yaml\n([\s\S]*?)```/.exec(section)?.[1];
+    expect(example).toBeDefined();
+    const configs = gatewayConfigsOf(parseKeelConfigText(example ?? '', 'README.md'));
+    expect(configs.get('default')).toMatchObject({ providers: [{ name: 'openai' }, { name: 'local' }], keys: [{ name: 'ci', models: ['chat'] }] });
   });
 });
