@@ -48,6 +48,8 @@ export interface GatewayService {
   listModels(caller: GatewayCaller): Promise<{ id: string; kind: 'chat' | 'embedding' }[]>;
   /** Targets resting after repeated failures. */
   openCircuits(): string[];
+  /** Hands every waiting trace span on and waits until it is written. */
+  flush(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -493,6 +495,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       return config.models.filter((model) => key?.models === undefined || key.models.includes(model.name)).map((model) => ({ id: model.name, kind: model.kind }));
     },
     openCircuits: () => breakers.open(),
+    flush: () => options.spans.drain(),
     async close() {
       await options.spans.drain();
       const clients = await Promise.allSettled([...allClients]);

@@ -67,8 +67,16 @@ export function otlpTraceRequest(path: string, traceId: string, marker: string):
 }
 const traceWindow = (): Record<string, string> => ({ from: String(Date.now() - 3_600_000), to: String(Date.now() + 3_600_000) });
 export const traceSettings = (marker: string) => ({ retentionDays: null, pii: { detectors: ['email'], custom: [{ name: marker, pattern: 'secret-[0-9]+' }] }, prices: [] });
-/** A gateway document whose provider is named after the fixture; the fixture also issues virtual key `vk-<marker>`. */
-export const gatewayDocument = (marker: string) => ({ providers: [{ name: `prov-${marker}`, type: 'openai', api_key: 'sk-route-access' }], models: [{ name: 'chat', targets: [{ provider: `prov-${marker}`, model: 'gpt-4o' }] }] });
+/** Where the fixture's gateway provider points: a local fake OpenAI server the test starts. */
+export const gatewayUpstream = { baseURL: 'http://127.0.0.1:9/v1' };
+/** A gateway document whose provider and models are named after the fixture; the fixture also issues virtual key `vk-<marker>`. */
+export const gatewayDocument = (marker: string) => ({
+  providers: [{ name: `prov-${marker}`, type: 'openai', base_url: gatewayUpstream.baseURL, api_key: 'sk-route-access' }],
+  models: [
+    { name: `chat-${marker}`, targets: [{ provider: `prov-${marker}`, model: 'gpt-4o' }] },
+    { name: `embed-${marker}`, kind: 'embedding', targets: [{ provider: `prov-${marker}`, model: 'text-embedding-3-small' }] },
+  ],
+});
 
 export const runPath = (fixture: Fixture, rest = ''): string => `/api/v1/runs/${fixture.runId}${rest}`;
 const modelPath = (fixture: Fixture, rest = ''): string => `/api/v1/models/${enc(fixture.modelName)}${rest}`;
@@ -288,5 +296,9 @@ export const routeTable: Record<string, RouteCase> = {
   'POST /api/v1/gateway/keys': { kind: 'create', request: (f) => post('/api/v1/gateway/keys', { name: `vk-${f.marker}`, limits: { rpm: 10 } }) },
   'DELETE /api/v1/gateway/keys/:name': { kind: 'id', request: (f) => remove(`/api/v1/gateway/keys/vk-${enc(f.marker)}`) },
   // No gateway traffic in this walk, so no usage rows to tell apart: this checks keys and roles.
+  // The OpenAI-compatible routes: another project's model names are unknown models (404).
+  'POST /v1/chat/completions': { kind: 'id', request: (f) => post('/v1/chat/completions', { model: `chat-${f.marker}`, messages: [{ role: 'user', content: 'hello' }] }) },
+  'POST /v1/embeddings': { kind: 'id', request: (f) => post('/v1/embeddings', { model: `embed-${f.marker}`, input: 'hello' }) },
+  'GET /v1/models': { kind: 'list', request: () => get('/v1/models'), sees: (f) => [`chat-${f.marker}`] },
   'GET /api/v1/gateway/usage': { kind: 'list', request: () => get('/api/v1/gateway/usage', { group_by: 'day,key,model' }), sees: () => [] },
 };

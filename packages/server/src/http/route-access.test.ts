@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { basic, callKeel, callKeelOk, type KeelHomeProbe, type KeelHomeSnapshot, type KeelRequest, type KeelResponse, listServedRoutes, openKeelHomeProbe, startTestServer, type TestServer } from '@keel/testing';
-import { type Fixture, type Role, gatewayDocument, get, mlflow, otlpTraceRequest, post, proxy, put, remove, routeTable, runPath, traceSettings, upload } from './route-access-cases.ts';
+import { basic, callKeel, callKeelOk, type FakeOpenAiServer, type KeelHomeProbe, startFakeOpenAiServer, type KeelHomeSnapshot, type KeelRequest, type KeelResponse, listServedRoutes, openKeelHomeProbe, startTestServer, type TestServer } from '@keel/testing';
+import { type Fixture, type Role, gatewayDocument, gatewayUpstream, get, mlflow, otlpTraceRequest, post, proxy, put, remove, routeTable, runPath, traceSettings, upload } from './route-access-cases.ts';
 
 /**
  * Authentication, roles and project isolation, checked on every route the server registers. The
@@ -60,7 +60,13 @@ async function createFixture(project: ProjectKeys): Promise<Fixture> {
   return { marker, projectName: project.name, experimentId, experimentName, runId, loggedModelId: logged.model.info.model_id, modelName, promptName, keyId: revocable.key.id, traceId };
 }
 
-const errorOf = (response: KeelResponse) => ({ status: response.status, error_code: (response.json as { error_code?: unknown } | undefined)?.error_code });
+/** OpenAI's error types, on the gateway's OpenAI routes, as Keel's codes. */
+const openAiErrorTypes: Record<string, string> = { authentication_error: 'UNAUTHENTICATED', permission_error: 'PERMISSION_DENIED', not_found_error: 'RESOURCE_DOES_NOT_EXIST' };
+const errorOf = (response: KeelResponse) => {
+  const body = response.json as { error_code?: unknown; error?: { type?: unknown } } | undefined;
+  const openAiType = typeof body?.error?.type === 'string' ? body.error.type : undefined;
+  return { status: response.status, error_code: openAiType === undefined ? body?.error_code : (openAiErrorTypes[openAiType] ?? openAiType) };
+};
 const is2xx = (response: KeelResponse) => response.status >= 200 && response.status < 300;
 const describeAnswer = (label: string, response: KeelResponse) => `${label} answered ${response.status}: ${response.text.slice(0, 300)}`;
 let probe: KeelHomeProbe;
@@ -81,7 +87,11 @@ async function expectNothingStored(before: KeelHomeSnapshot, label: string): Pro
   if (digest(after) !== digest(before)) expect.soft(after, `${label} stored something`).toEqual(before);
 }
 
+let upstream: FakeOpenAiServer | undefined;
+
 beforeAll(async () => {
+  upstream = await startFakeOpenAiServer();
+  gatewayUpstream.baseURL = upstream.baseURL;
   server = await startTestServer();
   probe = openKeelHomeProbe(server.home);
   const suffix = randomBytes(3).toString('hex');
@@ -96,6 +106,7 @@ beforeAll(async () => {
 afterAll(async () => {
   probe?.close();
   await server?.close();
+  await upstream?.close();
 });
 
 describe('route access', () => {
@@ -108,7 +119,14 @@ describe('route access', () => {
     expect(new Set(registered).size).toBe(registered.length);
 
     const own = await createFixture(projectB);
+    // Gateway calls record usage and spans after answering; let those land before the next snapshot.
+    const settleGatewayWrites = async (): Promise<void> => {
+      await server.server.services.gateway.flush();
+      await server.server.services.gatewayUsage.flush();
+      await server.server.services.traceIngest.drain();
+    };
     for (const spec of server.server.routes) {
+      await settleGatewayWrites();
       const route = `${spec.method} ${spec.url}`;
       const entry = routeTable[route];
       if (entry === undefined) continue;
@@ -152,6 +170,7 @@ describe('route access', () => {
           // The same request with A's own key works, so the 404 above is about the project, not a bad request.
           const allowed = await callKeel(server.url, request, keyA);
           expect.soft(is2xx(allowed), describeAnswer(`${route} with project A's own key`, allowed)).toBe(true);
+          await settleGatewayWrites();
           break;
         }
         case 'list': {
