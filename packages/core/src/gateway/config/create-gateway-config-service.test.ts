@@ -206,6 +206,20 @@ describe('createGatewayConfigService: virtual keys', () => {
     await expect(service.createKey(project.id, { name: 'bad name!' })).rejects.toMatchObject({ code: 'INVALID_PARAMETER_VALUE', message: expect.stringContaining('name') });
   });
 
+  it('keeps the entry of a live key when a document leaves it out, and drops it once the key is revoked', async () => {
+    const project = await newProject();
+    const { service } = makeService();
+    await service.createKey(project.id, { name: 'limited', limits: { rpm: 5 } });
+    await service.put(project.id, { keys: [{ name: 'policy-only', models: ['chat'] }] });
+    expect((await service.get(project.id))?.keys).toEqual([{ name: 'policy-only', models: ['chat'] }, { name: 'limited', limits: { rpm: 5, on_store_error: 'closed' } }]);
+    // Named in the document: the document's entry wins.
+    await service.put(project.id, { keys: [{ name: 'limited' }] });
+    expect((await service.get(project.id))?.keys).toEqual([{ name: 'limited' }]);
+    await service.revokeKey(project.id, 'limited');
+    await service.put(project.id, {});
+    expect((await service.get(project.id))?.keys).toEqual([]);
+  });
+
   it('creates a document for a project that had none', async () => {
     const project = await newProject();
     const { service } = makeService();

@@ -51,7 +51,8 @@ export interface GatewayConfigService extends GatewayConfigSource, VirtualKeyAut
   getRedacted(projectId: number): Promise<GatewayConfigAnswer>;
   /**
    * Validates and stores a new document: literal credentials are sealed, `{ redacted: true }` keeps
-   * the stored credential of the provider of the same name, `{ env }` stays a reference. With
+   * the stored credential of the provider of the same name, `{ env }` stays a reference, and the
+   * `keys[]` entry of a live API-issued key left out of the document is kept. With
    * `expectedVersion` (0: none stored yet) a stale write answers RESOURCE_CONFLICT.
    */
   put(projectId: number, input: unknown, expectedVersion?: number): Promise<GatewayConfigAnswer>;
@@ -296,7 +297,15 @@ export function createGatewayConfigService(deps: GatewayConfigServiceDeps): Gate
       if (withSecret >= 0) {
         throw new KeelError('INVALID_PARAMETER_VALUE', `Invalid gateway configuration: keys[${withSecret}].secret: only the config file may hold a key's secret; issue keys with POST /api/v1/gateway/keys`);
       }
-      await writeDocument(projectId, (current) => sealCredentials(parsed.data, current), expectedVersion);
+      // A live key issued through the API keeps its entry (models, limits) when the document leaves
+      // it out, so that a document written without `keys` never lifts a key's limits.
+      const liveKeys = new Set((await store.listGatewayKeys(projectId)).filter((key) => key.revokedAt === null).map((key) => key.name));
+      await writeDocument(projectId, (current) => {
+        const sealed = sealCredentials(parsed.data, current);
+        const named = new Set(sealed.keys.map((key) => key.name));
+        const kept = (current?.keys ?? []).filter((key) => liveKeys.has(key.name) && !named.has(key.name));
+        return kept.length === 0 ? sealed : { ...sealed, keys: [...sealed.keys, ...kept] };
+      }, expectedVersion);
       return answerFor(projectId);
     },
 
