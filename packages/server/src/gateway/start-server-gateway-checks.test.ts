@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { mkdtemp, readdir, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -46,5 +46,29 @@ describe('keel server start', () => {
     const again = await startServer(resolveServerConfig({ home, host: '127.0.0.1', port: 0, logLevel: 'silent' }), { onLog: silent, env: {} });
     await again.close();
     expect((await stat(file)).mtimeMs).toBe(first.mtimeMs);
+  });
+
+  it('writes no credential to the log, even when an object holding one is logged', async () => {
+    const home = await mkdtemp(path.join(tmpdir(), 'keel-start-checks-'));
+    homes.push(home);
+    let log = '';
+    const capture = new Writable({ write: (chunk: Buffer, _encoding, callback) => { log += chunk.toString(); callback(); } });
+    const server = await startServer(resolveServerConfig({ home, host: '127.0.0.1', port: 0, logLevel: 'trace' }), { onLog: capture, env: {} });
+    try {
+      const adminKey = (JSON.parse(await readFile(path.join(home, 'credentials.json'), 'utf8')) as { api_key: string }).api_key;
+      const call = (method: string, route: string, body: unknown) =>
+        fetch(`${server.url}${route}`, { method, headers: { authorization: `Bearer ${adminKey}`, 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      expect((await call('PUT', '/api/v1/gateway/config', { providers: [{ name: 'openai', type: 'openai', api_key: 'sk-LOGGED-never' }] })).status).toBe(200);
+      const created = (await (await call('POST', '/api/v1/gateway/keys', { name: 'k' })).json()) as { secret: string };
+      expect((await call('PUT', '/api/v1/gateway/config', { providers: [{ name: 'x', type: 'nope', api_key: 'sk-LOGGED-bad' }] })).status).toBe(400);
+      server.app.log.error({ provider: { name: 'openai', api_key: 'sk-LOGGED-object' }, secret: created.secret, request: { headers: { authorization: 'Bearer sk-LOGGED-header' } } }, 'an object with credentials');
+      await server.close();
+      expect(log).toContain('an object with credentials');
+      expect(log).toContain('[redacted]');
+      expect(log).not.toContain('sk-LOGGED');
+      expect(log).not.toContain(created.secret);
+    } finally {
+      await server.close();
+    }
   });
 });
