@@ -279,6 +279,13 @@ describe('createGatewayConfigService: the config file', () => {
     expect((await service.put(project.id, document())).source).toBe('database');
   });
 
+  it('applies a file given at creation before answering', async () => {
+    const project = await newProject();
+    const { service } = makeService({ fileConfig: new Map([[project.name, gatewayConfigSchema.parse({ ...document(), record_bodies: false })]]) });
+    expect(await service.get(project.id)).toMatchObject({ version: expect.stringMatching(/^file:/), record_bodies: false });
+    expect((await service.getRedacted(project.id)).source).toBe('file');
+  });
+
   it('picks up a project named in the file once it is created', async () => {
     const { service } = makeService();
     projectCounter += 1;
