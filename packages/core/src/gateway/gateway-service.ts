@@ -191,7 +191,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
 
   async function account(prepared: Prepared, caller: GatewayCaller, request: ChatCompletionRequest | EmbeddingsRequest, operation: 'chat' | 'embeddings', context: GatewayCallContext, startMs: number, reservation: Reservation | null, outcome: Outcome): Promise<void> {
     let costUsd: number | null = null;
-    if (outcome.usage !== null && outcome.cache === 'miss') {
+    if (outcome.usage !== null && outcome.cache !== 'exact' && outcome.cache !== 'semantic') {
       try {
         const cost = await options.costFor(caller.projectId);
         costUsd = cost(outcome.responseModel ?? outcome.target?.model ?? request.model, outcome.usage) ?? (outcome.target === null ? null : cost(outcome.target.model, outcome.usage));
