@@ -20,6 +20,8 @@ export async function startTestServer(options: {
   secretKey?: string;
   /** Where gateway `{ env }` secrets are read (nothing from process.env by default). */
   env?: Record<string, string | undefined>;
+  /** KEEL_REDIS_URL: gateway limit counters and the exact cache in Redis (the server does not start when it cannot reach it). */
+  redisUrl?: string;
   /** Runs on the fresh KEEL_HOME before the server starts (e.g. to write keel.config.yaml). */
   prepareHome?: (home: string) => Promise<void>;
 } = {}): Promise<TestServer> {
