@@ -1,4 +1,3 @@
-import { randomBytes } from 'node:crypto';
 import { type ChatCompletion, type ChatCompletionChunk, type ChatCompletionRequest, type EmbeddingsRequest, type EmbeddingsResponse, KeelError, type LimitStore, type ModelRoute, type ResponseCacheStore, type RouteTarget } from '@keel/spec';
 import type { Clock } from '../ports.ts';
 import type { CostCalculator } from '../traces/cost/index.ts';
@@ -9,6 +8,7 @@ import type { GatewaySpanSink } from './create-gateway-span-sink.ts';
 import type { GatewayCacheTools, GatewayCallContext, GatewayCaller, SemanticCacheLike, TokenCounter, UsageSink } from './gateway-ports.ts';
 import { completionText, estimateUsage, type MeasuredUsage, measureUsage } from './measure-usage.ts';
 import { planAttempts } from './plan-attempts.ts';
+import { randomHex } from './random-hex.ts';
 import { needsUsageEstimate, planLimitCounters, type ScopedPolicy, settleAdjustments, type UsageEstimate } from './plan-limit-counters.ts';
 import type { ChatProvider, StreamChunk } from './providers/chat-provider.ts';
 import { UpstreamError } from './providers/upstream-error.ts';
@@ -65,9 +65,7 @@ interface Reservation {
 
 const defaultTimeoutMs = 60_000;
 
-function hex(bytes: number): string {
-  return randomBytes(bytes).toString('hex');
-}
+const hex = randomHex;
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);

@@ -15,3 +15,4 @@ export { createDefaultCacheTools, defaultTokenCounter } from './default-cache-to
 export { createMemoryResponseCache } from './cache/create-memory-response-cache.ts';
 export * from './config/index.ts';
 export { createUsageRecorder, type UsageRecorder } from './usage/create-usage-recorder.ts';
+export { randomHex } from './random-hex.ts';

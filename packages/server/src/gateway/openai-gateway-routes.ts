@@ -1,9 +1,8 @@
-import { randomBytes } from 'node:crypto';
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { chatCompletionRequestSchema, embeddingsRequestSchema, type Principal } from '@keel/spec';
-import type { GatewayCallContext, GatewayCaller, GatewayService } from '@keel/core';
+import { type GatewayCallContext, type GatewayCaller, type GatewayService, randomHex } from '@keel/core';
 import { type AnyRouteSpec, defineRoute } from '../http/route-spec.ts';
 import { toOpenAiError } from './to-openai-error.ts';
 
@@ -13,7 +12,7 @@ function callerOf(principal: Principal): GatewayCaller {
 
 /** A request id for every answer (errors included: the error handler reuses it). */
 export function requestIdOf(request: FastifyRequest): string {
-  request.gatewayRequestId ??= `req_${randomBytes(12).toString('hex')}`;
+  request.gatewayRequestId ??= `req_${randomHex(12)}`;
   return request.gatewayRequestId;
 }
 

@@ -5,7 +5,20 @@ import { summarizeSpans, upsertTraceSummaries } from './trace-summaries.ts';
 import { applyGenerationDaily, type GenerationContribution } from './generation-daily.ts';
 
 // 500 rows x 31 columns = 15,500 parameters: under SQLite's 32,766 and PostgreSQL's 65,535.
-const chunkSize = 500;
+// Chunks come in a few fixed sizes, so that the driver's prepared statements (cached by their SQL
+// text) are reused instead of preparing a new multi-row INSERT for every batch length.
+const chunkSizes = [500, 256, 128, 64, 32, 16, 8, 4, 2, 1] as const;
+
+function chunkLengths(total: number): number[] {
+  const lengths: number[] = [];
+  let left = total;
+  while (left > 0) {
+    const size = chunkSizes.find((candidate) => candidate <= left) ?? 1;
+    lengths.push(size);
+    left -= size;
+  }
+  return lengths;
+}
 const rowPlaceholder = `(${spanColumns.map(() => '?').join(', ')})`;
 const insertSql = (rows: number): string =>
   `INSERT INTO spans (${spanColumns.join(', ')}) VALUES ${Array.from({ length: rows }, () => rowPlaceholder).join(', ')} ON CONFLICT DO NOTHING`;
@@ -41,7 +54,11 @@ export function createInsertSpans(db: SqlDriver): TraceStore['insertSpans'] {
     const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
     await db.transaction(async (tx) => {
       const inserted: ProjectSpan[] = [];
-      for (let start = 0; start < sorted.length; start += chunkSize) inserted.push(...(await insertChunk(tx, sorted.slice(start, start + chunkSize))));
+      let start = 0;
+      for (const length of chunkLengths(sorted.length)) {
+        inserted.push(...(await insertChunk(tx, sorted.slice(start, start + length))));
+        start += length;
+      }
       await upsertTraceSummaries(tx, summarizeSpans(inserted));
       const generations: GenerationContribution[] = [];
       for (const { projectId, span } of inserted) if (span.model !== null) generations.push({ projectId, ...span, model: span.model });

@@ -1,0 +1,170 @@
+import { readProcStatusMb } from './lib/rss-sampler.ts';
+import { type BenchResult, type Figure, printFigures } from './lib/figure.ts';
+import { formatMs, formatNumber } from './lib/format-number.ts';
+import { keepAliveAgent } from './lib/http-request.ts';
+import { startKeelServer } from './lib/keel-server.ts';
+import { requireNoErrors, runLoad } from './lib/load-generator.ts';
+import { percentile, summarizeLatencies } from './lib/percentiles.ts';
+import { note } from './lib/progress.ts';
+import { runIfMain } from './lib/run-if-main.ts';
+import { startFakeUpstream } from './lib/start-fake-upstream.ts';
+import { timeStream } from './lib/stream-client.ts';
+import { makeTempDir, removeTempDir } from './lib/temp-dir.ts';
+import { writeResult } from './lib/write-result.ts';
+
+export interface GatewayOverheadOptions {
+  /** Sequential requests per round at concurrency 1 (rounds alternate direct and gateway). */
+  sequential?: number;
+  rounds?: number;
+  /** Seconds of load at concurrency 128, each way. */
+  throughputSeconds?: number;
+  concurrentStreams?: number;
+  /** Seconds of the memory soak (the issue asks for 300). */
+  soakSeconds?: number;
+}
+
+const upstreamLatencyMs = 20;
+const chatBody = JSON.stringify({ model: 'bench-model', max_tokens: 64, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Say something about foxes and dogs.' }] });
+const streamBody = JSON.stringify({ model: 'bench-model', max_tokens: 64, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Stream something about foxes.' }] });
+
+/** The upstream's own path for a gateway path: the fake serves `/v1/...` at its root. */
+function directPath(baseURL: string, path: string): string {
+  return `${new URL(baseURL).pathname.replace(/\/v1$/, '')}${path}`;
+}
+
+/**
+ * Gateway overhead (issue 4): the same OpenAI requests sent straight to a fake upstream with a
+ * fixed 20 ms latency, and through `keel server` with a virtual key, limits (rpm, tpm, budgets on
+ * the key and the project), cost and tracing on. Added latency at concurrency 1, throughput at
+ * 128, streamed time to first token, 1,000 concurrent streams, and resident memory over a soak.
+ */
+export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Promise<BenchResult> {
+  const sequential = options.sequential ?? 1000;
+  const rounds = options.rounds ?? 4;
+  const throughputMs = (options.throughputSeconds ?? 10) * 1000;
+  const concurrentStreams = options.concurrentStreams ?? 1000;
+  const soakMs = (options.soakSeconds ?? Number(process.env.KEEL_BENCH_SOAK_SECONDS ?? 300)) * 1000;
+  const bench = 'gateway';
+  note(`\n== ${bench}: upstream latency ${upstreamLatencyMs} ms; ${rounds} x ${sequential} sequential each way; ${throughputMs / 1000} s at c=128 each way; ${concurrentStreams} concurrent streams; ${soakMs / 1000} s soak`);
+  const home = await makeTempDir('gateway');
+  const upstream = await startFakeUpstream(upstreamLatencyMs);
+  const pacedUpstream = await startFakeUpstream(upstreamLatencyMs, 20);
+  const server = await startKeelServer({ home });
+  try {
+    const admin = { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' };
+    const limits = { rpm: 100_000_000, tpm: 2_000_000_000, budget_usd_day: 1_000_000, budget_usd_month: 10_000_000 };
+    const put = await fetch(`${server.url}/api/v1/gateway/config`, {
+      method: 'PUT',
+      headers: admin,
+      body: JSON.stringify({
+        providers: [
+          { name: 'fake', type: 'openai', base_url: upstream.baseURL, api_key: 'sk-bench' },
+          { name: 'paced', type: 'openai', base_url: pacedUpstream.baseURL, api_key: 'sk-bench' },
+        ],
+        models: [
+          { name: 'bench-model', targets: [{ provider: 'fake', model: 'gpt-4o-mini' }] },
+          { name: 'paced-model', targets: [{ provider: 'paced', model: 'gpt-4o-mini' }] },
+        ],
+        limits,
+      }),
+    });
+    if (put.status !== 200) throw new Error(`gateway config: ${put.status} ${await put.text()}`);
+    const created = await fetch(`${server.url}/api/v1/gateway/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench', limits }) });
+    if (created.status !== 201) throw new Error(`virtual key: ${created.status} ${await created.text()}`);
+    const { secret } = (await created.json()) as { secret: string };
+    const gatewayHeaders = { authorization: `Bearer ${secret}` };
+    const upstreamHeaders = { authorization: 'Bearer sk-bench' };
+    const chatPath = '/v1/chat/completions';
+    const direct = { baseUrl: upstream.baseURL, path: directPath(upstream.baseURL, chatPath), headers: upstreamHeaders };
+    const gateway = { baseUrl: server.url, path: chatPath, headers: gatewayHeaders };
+
+    // Warm both paths (connections, JIT, the tokenizer's table).
+    for (const target of [direct, gateway]) {
+      const warm = await runLoad({ baseUrl: target.baseUrl, concurrency: 8, requests: 400, headers: target.headers, request: () => ({ method: 'POST', path: target.path, body: chatBody }) });
+      requireNoErrors('warm-up', warm);
+    }
+
+    // 1. Added latency at concurrency 1, rounds interleaved so drift hits both sides alike.
+    const directLatencies: number[] = [];
+    const gatewayLatencies: number[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      for (const [target, sink] of [[direct, directLatencies], [gateway, gatewayLatencies]] as const) {
+        const load = await runLoad({ baseUrl: target.baseUrl, concurrency: 1, requests: sequential, headers: target.headers, request: () => ({ method: 'POST', path: target.path, body: chatBody }) });
+        requireNoErrors('sequential', load);
+        sink.push(...load.latenciesMs);
+      }
+    }
+    const directSummary = summarizeLatencies(directLatencies);
+    const gatewaySummary = summarizeLatencies(gatewayLatencies);
+    const addedP50 = gatewaySummary.p50Ms - directSummary.p50Ms;
+    const addedP99 = gatewaySummary.p99Ms - directSummary.p99Ms;
+    note(`c=1: direct p50 ${formatMs(directSummary.p50Ms)} p99 ${formatMs(directSummary.p99Ms)}; gateway p50 ${formatMs(gatewaySummary.p50Ms)} p99 ${formatMs(gatewaySummary.p99Ms)}`);
+
+    // 2. Throughput at concurrency 128.
+    const directLoad = await runLoad({ baseUrl: direct.baseUrl, concurrency: 128, durationMs: throughputMs, headers: direct.headers, request: () => ({ method: 'POST', path: direct.path, body: chatBody }) });
+    requireNoErrors('direct c=128', directLoad);
+    const gatewayLoad = await runLoad({ baseUrl: gateway.baseUrl, concurrency: 128, durationMs: throughputMs, headers: gateway.headers, request: () => ({ method: 'POST', path: gateway.path, body: chatBody }) });
+    requireNoErrors('gateway c=128', gatewayLoad);
+    note(`c=128: direct ${formatNumber(directLoad.requestsPerSecond)}/s, gateway ${formatNumber(gatewayLoad.requestsPerSecond)}/s (p99 ${formatMs(percentile(gatewayLoad.latenciesMs, 99))})`);
+
+    // 3. Streamed time to first token at concurrency 1 (upstream: 20 ms, then a chunk every 20 ms).
+    const agent = keepAliveAgent(concurrentStreams + 8);
+    const pacedStream = streamBody.replace('bench-model', 'paced-model');
+    const directTtft: number[] = [];
+    const gatewayTtft: number[] = [];
+    for (let round = 0; round < rounds; round += 1) {
+      for (let index = 0; index < 50; index += 1) {
+        const d = await timeStream(agent, new URL(pacedUpstream.baseURL), directPath(pacedUpstream.baseURL, chatPath), upstreamHeaders, pacedStream);
+        const g = await timeStream(agent, new URL(server.url), chatPath, gatewayHeaders, pacedStream);
+        if (d.status !== 200 || g.status !== 200) throw new Error(`stream answered ${d.status} / ${g.status}`);
+        directTtft.push(d.firstTokenMs);
+        gatewayTtft.push(g.firstTokenMs);
+      }
+    }
+    const addedTtftP99 = percentile(gatewayTtft, 99) - percentile(directTtft, 99);
+    note(`TTFT p99: direct ${formatMs(percentile(directTtft, 99))}, gateway ${formatMs(percentile(gatewayTtft, 99))}`);
+
+    // 4. Concurrent streams through the gateway: all complete, no long gaps between chunks.
+    const streams = await Promise.all(Array.from({ length: concurrentStreams }, () => timeStream(agent, new URL(server.url), chatPath, gatewayHeaders, pacedStream).catch(() => null)));
+    agent.destroy();
+    const finished = streams.filter((stream) => stream !== null && stream.status === 200 && stream.events > 3);
+    const gaps = finished.map((stream) => stream?.maxGapMs ?? 0);
+    const stalls = gaps.filter((gap) => gap > 1000).length;
+    note(`${concurrentStreams} streams: ${finished.length} complete, max gap p99 ${formatMs(percentile(gaps, 99))}, ${stalls} gaps over 1 s`);
+
+    // 5. Memory over a soak at concurrency 32.
+    const samples: { atS: number; rssMb: number }[] = [];
+    const soakStarted = performance.now();
+    const sampler = setInterval(() => samples.push({ atS: (performance.now() - soakStarted) / 1000, rssMb: readProcStatusMb(server.pid) }), 1000);
+    const soak = await runLoad({ baseUrl: gateway.baseUrl, concurrency: 32, durationMs: soakMs, headers: gateway.headers, request: (_worker, index) => ({ method: 'POST', path: gateway.path, body: index % 4 === 0 ? streamBody : chatBody }) });
+    clearInterval(sampler);
+    requireNoErrors('soak', soak);
+    const windowS = Math.min(60, soakMs / 5000);
+    const mean = (values: number[]) => values.reduce((sum, value) => sum + value, 0) / Math.max(1, values.length);
+    // The first window after warm-up against the last one.
+    const early = mean(samples.filter((sample) => sample.atS >= windowS && sample.atS < 2 * windowS).map((sample) => sample.rssMb));
+    const late = mean(samples.filter((sample) => sample.atS >= soakMs / 1000 - windowS).map((sample) => sample.rssMb));
+    const growthPercent = ((late - early) / early) * 100;
+    note(`soak: ${formatNumber(soak.completed)} requests; RSS ${early.toFixed(1)} MB -> ${late.toFixed(1)} MB (${growthPercent.toFixed(1)} %)`);
+
+    const figures: Figure[] = [
+      { bench, name: 'added latency p50, c=1', backend: 'sqlite', value: addedP50, unit: 'ms', display: formatMs(addedP50), target: { op: '<', value: 1 }, baseline: `direct p50 ${formatMs(directSummary.p50Ms)}; gateway ${formatMs(gatewaySummary.p50Ms)}` },
+      { bench, name: 'added latency p99, c=1', backend: 'sqlite', value: addedP99, unit: 'ms', display: formatMs(addedP99), target: { op: '<', value: 3 }, baseline: `direct p99 ${formatMs(directSummary.p99Ms)}; gateway ${formatMs(gatewaySummary.p99Ms)}` },
+      { bench, name: 'throughput c=128', backend: 'sqlite', value: gatewayLoad.requestsPerSecond, unit: 'req/s', display: `${formatNumber(gatewayLoad.requestsPerSecond)}/s`, target: { op: '>=', value: 3000 }, baseline: `direct ${formatNumber(directLoad.requestsPerSecond)}/s` },
+      { bench, name: 'throughput vs direct, c=128', backend: 'sqlite', value: (gatewayLoad.requestsPerSecond / directLoad.requestsPerSecond) * 100, unit: '%', display: `${((gatewayLoad.requestsPerSecond / directLoad.requestsPerSecond) * 100).toFixed(0)} %`, target: { op: '>=', value: 50 }, baseline: `direct ${formatNumber(directLoad.requestsPerSecond)}/s` },
+      { bench, name: 'added TTFT p99, c=1', backend: 'sqlite', value: addedTtftP99, unit: 'ms', display: formatMs(addedTtftP99), target: { op: '<', value: 2 }, baseline: `direct TTFT p99 ${formatMs(percentile(directTtft, 99))}` },
+      { bench, name: `streams completed of ${concurrentStreams} concurrent`, backend: 'sqlite', value: finished.length - stalls, unit: 'streams', display: `${finished.length} (${stalls} with a gap > 1 s)`, target: { op: '>=', value: concurrentStreams }, baseline: `largest gap p99 ${formatMs(percentile(gaps, 99))}` },
+      { bench, name: `RSS growth over ${soakMs / 1000} s soak`, backend: 'sqlite', value: growthPercent, unit: '%', display: `${growthPercent.toFixed(1)} % (${early.toFixed(0)} -> ${late.toFixed(0)} MB)`, target: { op: '<', value: 10 }, baseline: `${formatNumber(soak.completed)} requests at c=32` },
+    ];
+    printFigures(`${bench} (same run: direct to the upstream vs through keel)`, figures);
+    const details = { direct: directSummary, gateway: gatewaySummary, directRps: directLoad.requestsPerSecond, gatewayRps: gatewayLoad.requestsPerSecond, ttft: { direct: summarizeLatencies(directTtft), gateway: summarizeLatencies(gatewayTtft) }, streams: { finished: finished.length, stalls }, soak: { samples, completed: soak.completed } };
+    await writeResult('gateway-overhead', { figures, details });
+    return { name: bench, figures, details };
+  } finally {
+    await server.stop();
+    await Promise.all([upstream.stop(), pacedUpstream.stop()]);
+    await removeTempDir(home);
+  }
+}
+
+runIfMain(import.meta.url, () => gatewayOverhead());
