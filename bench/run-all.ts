@@ -3,6 +3,7 @@ import { note } from './lib/progress.ts';
 import { printTable } from './lib/print-table.ts';
 import { removeTempDir } from './lib/temp-dir.ts';
 import { machineInfo, writeResult } from './lib/write-result.ts';
+import { gatewayOverhead } from './gateway-overhead.ts';
 import { logBatchIngestion } from './log-batch-ingestion.ts';
 import { metricDownsampling } from './metric-downsampling.ts';
 import { otlpIngest } from './otlp-ingest.ts';
@@ -63,6 +64,8 @@ async function main(): Promise<void> {
   results.push(await promptFetch());
   results.push(await otlpOverload({ capacitySpansPerSecond: ingest.spansPerSecond }));
   results.push(await sdkSpanOverhead());
+  note('\n-- gateway');
+  results.push(await gatewayOverhead());
   const postgresUrl = process.env.KEEL_TEST_POSTGRES_URL;
   const postgres: BenchResult[] = [];
   if (postgresUrl !== undefined && postgresUrl !== '') {
