@@ -59,6 +59,12 @@ interface Prepared {
   policies: ScopedPolicy[];
 }
 
+interface ConfigIndex {
+  models: Map<string, ModelRoute>;
+  keys: Map<string, ResolvedGatewayConfig['keys'][number]>;
+  providers: Map<string, ResolvedProvider>;
+}
+
 interface Reservation {
   reserved: { key: string; window: 'minute' | 'day' | 'month'; windowStartMs: number; amount: number }[];
 }
@@ -82,6 +88,21 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
   const providerClients = new WeakMap<ResolvedGatewayConfig, Map<string, Promise<ChatProvider>>>();
   const allClients = new Set<Promise<ChatProvider>>();
   const semanticCaches = new WeakMap<ResolvedGatewayConfig, SemanticCacheLike>();
+  // Lookups by name, built once per configuration version (a project may have thousands of keys).
+  const indexes = new WeakMap<ResolvedGatewayConfig, ConfigIndex>();
+
+  function indexOf(config: ResolvedGatewayConfig): ConfigIndex {
+    let index = indexes.get(config);
+    if (index === undefined) {
+      index = {
+        models: new Map(config.models.map((model) => [model.name, model])),
+        keys: new Map(config.keys.map((key) => [key.name, key])),
+        providers: new Map(config.providers.map((provider) => [provider.name, provider])),
+      };
+      indexes.set(config, index);
+    }
+    return index;
+  }
 
   function warn(message: string, error: unknown): void {
     options.onWarning?.(message, error);
@@ -89,12 +110,12 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
 
   async function prepare(caller: GatewayCaller, model: string, kind: ModelRoute['kind']): Promise<Prepared> {
     const config = await options.configs.get(caller.projectId);
-    const route = config?.models.find((candidate) => candidate.name === model);
+    const route = config === null ? undefined : indexOf(config).models.get(model);
     if (config === null || route === undefined) throw new KeelError('RESOURCE_DOES_NOT_EXIST', `The model '${model}' does not exist in this project's gateway`, { details: { openai_code: 'model_not_found', param: 'model' } });
     if (route.kind !== kind) throw new KeelError('INVALID_PARAMETER_VALUE', `The model '${model}' is ${route.kind === 'chat' ? 'a chat' : 'an embedding'} model`, { details: { openai_code: 'model_not_supported', param: 'model' } });
     const policies: ScopedPolicy[] = [];
     if (caller.keyName !== null) {
-      const key = config.keys.find((candidate) => candidate.name === caller.keyName);
+      const key = indexOf(config).keys.get(caller.keyName);
       if (key === undefined) throw new KeelError('UNAUTHENTICATED', 'This virtual key is no longer configured', { details: { openai_code: 'invalid_api_key' } });
       if (key.models !== undefined && !key.models.includes(model)) throw new KeelError('PERMISSION_DENIED', `The key '${key.name}' may not use the model '${model}'`, { details: { openai_code: 'model_not_allowed', param: 'model' } });
       if (key.limits !== undefined) policies.push({ scope: `p${caller.projectId}:k:${key.name}`, policy: key.limits });
@@ -143,7 +164,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     }
     let client = clients.get(name);
     if (client === undefined) {
-      const provider = config.providers.find((candidate) => candidate.name === name);
+      const provider = indexOf(config).providers.get(name);
       client = provider === undefined ? Promise.reject(new UpstreamError({ failure: 'connection', message: `no provider named '${name}'` })) : options.createProvider(provider);
       // A provider that failed to build (bad model path, missing secret) is tried again on the next call.
       client.catch(() => clients.delete(name));
@@ -154,11 +175,11 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
   }
 
   function timeoutFor(config: ResolvedGatewayConfig, target: RouteTarget): number {
-    return target.timeout_ms ?? config.providers.find((provider) => provider.name === target.provider)?.timeout_ms ?? defaultTimeoutMs;
+    return target.timeout_ms ?? indexOf(config).providers.get(target.provider)?.timeout_ms ?? defaultTimeoutMs;
   }
 
   function providerType(config: ResolvedGatewayConfig, target: RouteTarget | null): string | null {
-    return target === null ? null : (config.providers.find((provider) => provider.name === target.provider)?.type ?? null);
+    return target === null ? null : (indexOf(config).providers.get(target.provider)?.type ?? null);
   }
 
   function fallbackInput<T>(prepared: Prepared, caller: GatewayCaller, targets: RouteTarget[], signal: AbortSignal, call: (target: RouteTarget) => Promise<T>) {
@@ -470,7 +491,8 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
   }
 
   function routeOf(config: ResolvedGatewayConfig, model: string): ModelRoute {
-    const route = config.models.find((candidate) => candidate.name === model && candidate.kind === 'embedding');
+    const found = indexOf(config).models.get(model);
+    const route = found?.kind === 'embedding' ? found : undefined;
     if (route === undefined) throw new KeelError('RESOURCE_DOES_NOT_EXIST', `The embedding model '${model}' does not exist in this project's gateway`);
     return route;
   }
@@ -489,7 +511,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     async listModels(caller) {
       const config = await options.configs.get(caller.projectId);
       if (config === null) return [];
-      const key = caller.keyName === null ? undefined : config.keys.find((candidate) => candidate.name === caller.keyName);
+      const key = caller.keyName === null ? undefined : indexOf(config).keys.get(caller.keyName);
       return config.models.filter((model) => key?.models === undefined || key.models.includes(model.name)).map((model) => ({ id: model.name, kind: model.kind }));
     },
     openCircuits: () => breakers.open(),

@@ -3,24 +3,41 @@ import { UpstreamError } from './upstream-error.ts';
 /**
  * Passes an upstream body through, failing with a timeout UpstreamError when no bytes arrive for
  * `idleMs` (an upstream that trickles or hangs part way never holds a client's socket for ever).
+ * One timer per body, restarted whenever the next chunk is awaited; when it fires during such a
+ * wait it aborts the upstream request, which ends the body's iterator. Time the consumer spends
+ * between chunks (a slow client) does not count.
  */
 export async function* withIdleTimeout(body: AsyncIterable<Uint8Array>, idleMs: number, provider: string, abort: () => void): AsyncGenerator<Uint8Array> {
+  let timedOut = false;
+  let waiting = false;
+  const timer: NodeJS.Timeout = setTimeout(function onIdle() {
+    if (!waiting) {
+      timer.refresh();
+      return;
+    }
+    timedOut = true;
+    abort();
+  }, idleMs);
   const iterator = body[Symbol.asyncIterator]();
   try {
     for (;;) {
-      let timer: NodeJS.Timeout | undefined;
-      const timeout = new Promise<'timeout'>((resolve) => {
-        timer = setTimeout(() => resolve('timeout'), idleMs);
-      });
-      const next = await Promise.race([iterator.next(), timeout]).finally(() => clearTimeout(timer));
-      if (next === 'timeout') {
-        abort();
-        throw new UpstreamError({ failure: 'timeout', message: `${provider} sent nothing for ${idleMs} ms` });
+      let next: IteratorResult<Uint8Array>;
+      waiting = true;
+      timer.refresh();
+      try {
+        next = await iterator.next();
+      } catch (error) {
+        if (timedOut) throw new UpstreamError({ failure: 'timeout', message: `${provider} sent nothing for ${idleMs} ms`, cause: error });
+        throw error;
+      } finally {
+        waiting = false;
       }
+      if (timedOut) throw new UpstreamError({ failure: 'timeout', message: `${provider} sent nothing for ${idleMs} ms` });
       if (next.done === true) return;
       yield next.value;
     }
   } finally {
+    clearTimeout(timer);
     // Stops the upstream request when the consumer stops early (client gone, error).
     await iterator.return?.(undefined)?.catch(() => undefined);
   }
@@ -38,5 +55,5 @@ export async function readBodyText(body: AsyncIterable<Uint8Array>, idleMs: numb
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return chunks.length === 1 ? Buffer.from(chunks[0] as Uint8Array).toString('utf8') : Buffer.concat(chunks).toString('utf8');
 }
