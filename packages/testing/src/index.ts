@@ -19,3 +19,4 @@ export { writeRandomGguf, type RandomGgufInfo, type WriteRandomGgufOptions } fro
 export { startFakeAnthropicServer, type FakeAnthropicOptions, type FakeAnthropicRequest, type FakeAnthropicServer, type FakeAnthropicStreamFault } from './fake-anthropic-server.ts';
 export { describeResponseCacheContract, type OpenResponseCache, type ResponseCacheSubject } from './response-cache-contract/index.ts';
 export { describeLimitStoreContract, isWindowStart, seededRandom, type LimitStoreUnderTest, type OpenLimitStore } from './limit-store-contract/index.ts';
+export { gatewayAdmin, type GatewayAdmin } from './gateway-admin.ts';

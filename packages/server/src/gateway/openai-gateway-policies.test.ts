@@ -1,27 +1,15 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '@keel/spec';
-import { type FakeOpenAiServer, startFakeOpenAiServer, startTestServer, type TestServer } from '@keel/testing';
+import { type FakeOpenAiServer, gatewayAdmin, type GatewayAdmin, startFakeOpenAiServer, startTestServer, type TestServer } from '@keel/testing';
 
 let server: TestServer;
 let upstream: FakeOpenAiServer;
 
-async function api(method: string, path: string, body?: unknown): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${server.adminKey}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
-}
-
-async function configure(config: GatewayConfigInput): Promise<void> {
-  const answer = await api('PUT', '/api/v1/gateway/config', config);
-  expect(answer.status, JSON.stringify(answer.json)).toBe(200);
-}
-
-async function createKey(name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const answer = await api('POST', '/api/v1/gateway/keys', { name, ...extra });
-  expect(answer.status, JSON.stringify(answer.json)).toBe(201);
-  return (answer.json as { secret: string }).secret;
-}
+let admin: GatewayAdmin;
+const api: GatewayAdmin['api'] = (method, path, body) => admin.api(method, path, body);
+const configure: GatewayAdmin['configure'] = (config) => admin.configure(config);
+const createKey: GatewayAdmin['createKey'] = (name, extra) => admin.createKey(name, extra);
 
 const client = (apiKey: string): OpenAI => new OpenAI({ baseURL: `${server.url}/v1`, apiKey, maxRetries: 0 });
 
@@ -73,6 +61,7 @@ async function usageRow(key: string): Promise<Record<string, number | string | n
 beforeAll(async () => {
   upstream = await startFakeOpenAiServer();
   server = await startTestServer();
+  admin = gatewayAdmin(server.url, server.adminKey);
 });
 
 afterAll(async () => {

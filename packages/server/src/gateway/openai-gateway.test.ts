@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '@keel/spec';
-import { type FakeAnthropicServer, type FakeOpenAiServer, pollUntil, startFakeAnthropicServer, startFakeOpenAiServer, startTestServer, type TestServer } from '@keel/testing';
+import { type FakeAnthropicServer, gatewayAdmin, type GatewayAdmin, type FakeOpenAiServer, pollUntil, startFakeAnthropicServer, startFakeOpenAiServer, startTestServer, type TestServer } from '@keel/testing';
 
 let server: TestServer;
 let primary: FakeOpenAiServer;
@@ -9,22 +9,10 @@ let secondary: FakeOpenAiServer;
 let bare: FakeOpenAiServer;
 let anthropic: FakeAnthropicServer;
 
-async function api(method: string, path: string, body?: unknown, key = server.adminKey): Promise<{ status: number; json: unknown }> {
-  const response = await fetch(`${server.url}${path}`, { method, headers: { authorization: `Bearer ${key}`, 'content-type': 'application/json' }, body: body === undefined ? undefined : JSON.stringify(body) });
-  const text = await response.text();
-  return { status: response.status, json: text === '' ? null : (JSON.parse(text) as unknown) };
-}
-
-async function configure(config: GatewayConfigInput): Promise<void> {
-  const answer = await api('PUT', '/api/v1/gateway/config', config);
-  expect(answer.status, JSON.stringify(answer.json)).toBe(200);
-}
-
-async function createKey(name: string, extra: Record<string, unknown> = {}): Promise<string> {
-  const answer = await api('POST', '/api/v1/gateway/keys', { name, ...extra });
-  expect(answer.status, JSON.stringify(answer.json)).toBe(201);
-  return (answer.json as { secret: string }).secret;
-}
+let admin: GatewayAdmin;
+const api: GatewayAdmin['api'] = (method, path, body) => admin.api(method, path, body);
+const configure: GatewayAdmin['configure'] = (config) => admin.configure(config);
+const createKey: GatewayAdmin['createKey'] = (name, extra) => admin.createKey(name, extra);
 
 function client(apiKey: string): OpenAI {
   return new OpenAI({ baseURL: `${server.url}/v1`, apiKey, maxRetries: 0 });
@@ -52,6 +40,7 @@ function baseConfig(): GatewayConfigInput {
 beforeAll(async () => {
   [primary, secondary, bare, anthropic] = await Promise.all([startFakeOpenAiServer(), startFakeOpenAiServer({ reply: () => 'from the fallback' }), startFakeOpenAiServer({ omitUsage: true, reply: () => 'four words of answer' }), startFakeAnthropicServer()]);
   server = await startTestServer();
+  admin = gatewayAdmin(server.url, server.adminKey);
   await configure(baseConfig());
 });
 

@@ -19,15 +19,8 @@ export interface GatewayKeyRecord {
   revokedAt: number | null;
 }
 
-/** Usage to add to one row of the daily usage table. */
-export interface GatewayUsageDelta {
-  projectId: number;
-  /** UTC day, `YYYY-MM-DD`. */
-  day: string;
-  /** The virtual key's name; '' for calls made with a project API key. */
-  keyName: string;
-  /** The virtual model name the client asked for. */
-  model: string;
+/** The counts kept per row of the daily usage table. */
+export interface GatewayUsageFigures {
   requests: number;
   errors: number;
   cacheHits: number;
@@ -36,6 +29,17 @@ export interface GatewayUsageDelta {
   /** Requests whose token counts were estimated with a tokenizer (the upstream reported none). */
   estimatedRequests: number;
   costMicros: number;
+}
+
+/** Usage to add to one row of the daily usage table. */
+export interface GatewayUsageDelta extends GatewayUsageFigures {
+  projectId: number;
+  /** UTC day, `YYYY-MM-DD`. */
+  day: string;
+  /** The virtual key's name; '' for calls made with a project API key. */
+  keyName: string;
+  /** The virtual model name the client asked for. */
+  model: string;
 }
 
 export interface GatewayUsageQuery {
@@ -48,17 +52,10 @@ export interface GatewayUsageQuery {
   groupBy: readonly ('day' | 'key' | 'model')[];
 }
 
-export interface GatewayUsageRow {
+export interface GatewayUsageRow extends GatewayUsageFigures {
   day: string | null;
   keyName: string | null;
   model: string | null;
-  requests: number;
-  errors: number;
-  cacheHits: number;
-  inputTokens: number;
-  outputTokens: number;
-  estimatedRequests: number;
-  costMicros: number;
 }
 
 /** What the gateway keeps in the database. */
