@@ -208,7 +208,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     error: string | null;
   }
 
-  async function account(prepared: Prepared, caller: GatewayCaller, request: ChatCompletionRequest | EmbeddingsRequest, operation: 'chat' | 'embeddings', context: GatewayCallContext, startMs: number, reservation: Reservation | null, outcome: Outcome): Promise<void> {
+  async function account(prepared: Prepared, caller: GatewayCaller, request: ChatCompletionRequest | EmbeddingsRequest, operation: 'chat' | 'embeddings', context: GatewayCallContext, startMs: number, reservation: Reservation | null, outcome: Outcome, endMs = clock.now()): Promise<void> {
     let costUsd: number | null = null;
     if (outcome.usage !== null && outcome.cache !== 'exact' && outcome.cache !== 'semantic') {
       try {
@@ -222,7 +222,6 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     const tokens = hit || outcome.usage === null ? 0 : outcome.usage.inputTokens + outcome.usage.outputTokens;
     const costMicros = costUsd === null ? 0 : Math.round(costUsd * 1e6);
     settle(reservation, { tokens, costMicros });
-    const endMs = clock.now();
     options.usage.record({
       projectId: caller.projectId,
       keyName: caller.keyName ?? '',
@@ -268,6 +267,28 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       if (outcome.output !== undefined) record.output = outcome.output;
     }
     options.spans.add(caller.projectId, buildGatewaySpan(record, options.version));
+  }
+
+  /** Accounting (pricing, settling, usage, the span) runs after the answer has been handed to the socket. */
+  const accounting = new Set<Promise<void>>();
+  function accountLater(...args: Parameters<typeof account>): void {
+    const endMs = clock.now();
+    const done = new Promise<void>((resolve) => {
+      setImmediate(() => {
+        account(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], endMs)
+          .catch((error: unknown) => warn('could not account for a gateway call', error))
+          .finally(() => {
+            accounting.delete(done);
+            resolve();
+          });
+      });
+    });
+    accounting.add(done);
+  }
+
+  async function flush(): Promise<void> {
+    while (accounting.size > 0) await Promise.all([...accounting]);
+    await options.spans.drain();
   }
 
   function emptyOutcome(cache: GatewayCallRecord['cache']): Outcome {
@@ -334,7 +355,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
         if (cached !== undefined) {
           const outcome = { ...emptyOutcome('exact'), output: undefined };
           const completion = JSON.parse(cached) as ChatCompletion;
-          void account(prepared, caller, request, 'chat', context, startMs, reservation, { ...outcome, responseModel: completion.model, firstTokenMs: clock.now(), finishReasons: completion.choices.map((choice) => choice.finish_reason ?? '') });
+          accountLater(prepared, caller, request, 'chat', context, startMs, reservation, { ...outcome, responseModel: completion.model, firstTokenMs: clock.now(), finishReasons: completion.choices.map((choice) => choice.finish_reason ?? '') });
           return answerFromCache(completion, request, outcome, context);
         }
       }
@@ -349,7 +370,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
             cacheState = 'semantic';
             const completion = JSON.parse(found.value) as ChatCompletion;
             const outcome = emptyOutcome('semantic');
-            void account(prepared, caller, request, 'chat', context, startMs, reservation, { ...outcome, responseModel: completion.model, firstTokenMs: clock.now(), finishReasons: completion.choices.map((choice) => choice.finish_reason ?? '') });
+            accountLater(prepared, caller, request, 'chat', context, startMs, reservation, { ...outcome, responseModel: completion.model, firstTokenMs: clock.now(), finishReasons: completion.choices.map((choice) => choice.finish_reason ?? '') });
             return answerFromCache(completion, request, outcome, context);
           }
         }
@@ -388,7 +409,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
         target: answered.target, path: answered.path, responseModel: completion.model, usage, firstTokenMs: clock.now(), cache: cacheState,
         finishReasons: completion.choices.map((choice) => choice.finish_reason ?? ''), output: completion.choices.map((choice) => choice.message), error: null,
       };
-      void account(prepared, caller, request, 'chat', context, startMs, reservation, outcome);
+      accountLater(prepared, caller, request, 'chat', context, startMs, reservation, outcome);
       storeInCaches(completion);
       return { stream: false, body: raw ?? JSON.stringify(completion), headers: cacheHeaders(outcome, context) };
     }
@@ -423,7 +444,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       outcome.firstTokenMs = clock.now();
       outcome.finishReasons = completion.choices.map((choice) => choice.finish_reason ?? '');
       outcome.output = completion.choices.map((choice) => choice.message);
-      void account(prepared, caller, request, 'chat', context, startMs, reservation, outcome);
+      accountLater(prepared, caller, request, 'chat', context, startMs, reservation, outcome);
       storeInCaches(completion);
       return answerFromCache(completion, request, { ...outcome }, context);
     }
@@ -453,7 +474,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
         outcome.finishReasons = assembled?.choices.map((choice) => choice.finish_reason ?? '') ?? [];
         outcome.output = assembled?.choices.map((choice) => choice.message);
         outcome.error = failure ?? (completed ? null : 'the client went away before the stream ended');
-        void account(prepared, caller, request, 'chat', context, startMs, reservation, outcome);
+        accountLater(prepared, caller, request, 'chat', context, startMs, reservation, outcome);
         if (completed && assembled !== null) storeInCaches(assembled);
       }
     }
@@ -486,7 +507,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     const counted = body.usage === undefined ? countEmbeddingInput(request) : null;
     const usage: MeasuredUsage = { inputTokens: body.usage?.prompt_tokens ?? counted ?? 0, outputTokens: 0, cachedInputTokens: null, estimated: counted !== null };
     const outcome: Outcome = { ...emptyOutcome('off'), target: answered.target, path: answered.path, responseModel: body.model, usage, firstTokenMs: clock.now() };
-    void account(prepared, caller, request, 'embeddings', context, startMs, reservation, outcome);
+    accountLater(prepared, caller, request, 'embeddings', context, startMs, reservation, outcome);
     return { body, headers: cacheHeaders(outcome, context) };
   }
 
@@ -515,9 +536,9 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       return config.models.filter((model) => key?.models === undefined || key.models.includes(model.name)).map((model) => ({ id: model.name, kind: model.kind }));
     },
     openCircuits: () => breakers.open(),
-    flush: () => options.spans.drain(),
+    flush,
     async close() {
-      await options.spans.drain();
+      await flush();
       const clients = await Promise.allSettled([...allClients]);
       for (const client of clients) if (client.status === 'fulfilled') await client.value.close?.();
     },
