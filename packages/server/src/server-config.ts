@@ -23,6 +23,8 @@ export const serverConfigSchema = z.object({
   retentionIntervalMs: z.coerce.number().int().positive().default(60 * 60 * 1000),
   /** Encrypts provider credentials at rest: 32 bytes as base64 or hex; generated into <home>/secret.key when missing. */
   secretKey: z.string().optional(),
+  /** Server processes sharing the port (node:cluster), to use every core; above 1 needs redisUrl. */
+  workers: z.coerce.number().int().min(1).max(256).default(1),
   /** Scale-out: gateway limit counters and the exact response cache live here, shared by every server process. */
   redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
 });
@@ -62,5 +64,6 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput {
     retentionIntervalMs: pick('KEEL_RETENTION_INTERVAL_MS') as unknown as number | undefined,
     secretKey: pick('KEEL_SECRET_KEY'),
     redisUrl: pick('KEEL_REDIS_URL'),
+    workers: pick('KEEL_WORKERS') as unknown as number | undefined,
   };
 }

@@ -28,7 +28,7 @@ export interface RunningServer extends KeelApp {
 export const keelVersion = '0.1.0';
 
 /** The composition root of `keel server`: the one place that picks adapters. */
-export async function startServer(config: ServerConfig, options: { onLog?: pino.DestinationStream; /** Where gateway `{ env }` secrets are read; process.env by default. */ env?: Readonly<Record<string, string | undefined>> } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: { onLog?: pino.DestinationStream; /** Where gateway `{ env }` secrets are read; process.env by default. */ env?: Readonly<Record<string, string | undefined>>; /** Run the trace retention job (one worker of several runs it). Default true. */ retention?: boolean } = {}): Promise<RunningServer> {
   const startedAt = performance.now();
   // Credentials never reach the log, even when an object holding one is logged by mistake.
   const redact = { paths: ['api_key', '*.api_key', '*.*.api_key', 'secret', '*.secret', '*.*.secret', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' };
@@ -93,7 +93,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   const port = keelApp.app.server.address();
   const url = typeof port === 'object' && port !== null ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port.port}` : address;
   logger.info({ url, database: store.dialect, home: config.home, ms: Math.round(performance.now() - startedAt) }, 'keel server ready');
-  const retention = startRetentionJob(store, config.retentionIntervalMs, logger);
+  const retention = options.retention === false ? { stop: () => undefined, idle: async () => undefined } : startRetentionJob(store, config.retentionIntervalMs, logger);
   let closing: Promise<void> | undefined;
   return {
     ...keelApp,

@@ -1,5 +1,7 @@
+import cluster from 'node:cluster';
 import type { Command } from 'commander';
 import { resolveServerConfig, serverConfigFromEnv, startServer } from '@keel/server';
+import { runServerWorkers } from './run-server-workers.ts';
 
 export function registerServerCommand(program: Command): void {
   program
@@ -17,11 +19,17 @@ export function registerServerCommand(program: Command): void {
     .option('--trace-max-requests <n>', 'OTLP requests in progress at once before 503 (KEEL_TRACE_MAX_REQUESTS, default 32)')
     .option('--max-spans-per-request <n>', 'most spans in one OTLP request (KEEL_MAX_SPANS_PER_REQUEST, default 10000)')
     .option('--retention-interval-ms <n>', 'how often trace retention runs (KEEL_RETENTION_INTERVAL_MS, default 1 hour)')
+    .option('--workers <n>', 'server processes sharing the port, to use every core; above 1 needs KEEL_REDIS_URL (KEEL_WORKERS, default 1)')
     .action(async (flags: Record<string, string | undefined>) => {
       const fromEnv = serverConfigFromEnv(process.env);
       const defined = Object.fromEntries(Object.entries(flags).filter(([, value]) => value !== undefined));
       const config = resolveServerConfig({ ...fromEnv, ...defined });
-      const server = await startServer(config);
+      if (config.workers > 1 && cluster.isPrimary) {
+        runServerWorkers(config);
+        return;
+      }
+      // In a worker, only the first runs the retention job; the primary forwards SIGTERM.
+      const server = await startServer(config, { retention: !cluster.isWorker || process.env.KEEL_WORKER_INDEX === '0' });
       const stop = (signal: string) => {
         process.stderr.write(`keel: ${signal} received, draining requests\n`);
         server.close().then(
