@@ -20,3 +20,4 @@ export { startFakeAnthropicServer, type FakeAnthropicOptions, type FakeAnthropic
 export { describeResponseCacheContract, type OpenResponseCache, type ResponseCacheSubject } from './response-cache-contract/index.ts';
 export { describeLimitStoreContract, isWindowStart, seededRandom, type LimitStoreUnderTest, type OpenLimitStore } from './limit-store-contract/index.ts';
 export { gatewayAdmin, type GatewayAdmin } from './gateway-admin.ts';
+export { closedPort } from './closed-port.ts';

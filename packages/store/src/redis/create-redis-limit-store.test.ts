@@ -3,7 +3,7 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { hasErrorCode, type LimitWindow } from '@keel/spec';
-import { describeLimitStoreContract, pollUntil } from '@keel/testing';
+import { describeLimitStoreContract, pollUntil, closedPort } from '@keel/testing';
 import { createRedisLimitStore } from './create-redis-limit-store.ts';
 import { windowBoundsScript } from './limit-lua-scripts.ts';
 
@@ -14,15 +14,6 @@ async function failureOf(promise: Promise<unknown>): Promise<unknown> {
   return promise.then(() => undefined, (error: unknown) => error);
 }
 
-/** A port nothing listens on: one the system handed out and took back. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('createRedisLimitStore without a reachable Redis', () => {
   it('rejects with TEMPORARILY_UNAVAILABLE and keeps the password out of the message', async () => {

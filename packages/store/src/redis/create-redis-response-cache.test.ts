@@ -3,21 +3,12 @@ import net from 'node:net';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { hasErrorCode } from '@keel/spec';
-import { describeResponseCacheContract, pollUntil } from '@keel/testing';
+import { describeResponseCacheContract, pollUntil, closedPort } from '@keel/testing';
 import { createRedisResponseCache } from './create-redis-response-cache.ts';
 
 const redisUrl = process.env.KEEL_TEST_REDIS_URL;
 const runPrefix = `keel-test:response-cache:${randomUUID()}:`;
 
-/** A port nothing listens on: one the system handed out and took back. */
-async function closedPort(): Promise<number> {
-  const server = net.createServer();
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  const address = server.address();
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  if (address === null || typeof address === 'string') throw new Error('no port');
-  return address.port;
-}
 
 describe('createRedisResponseCache without a reachable Redis', () => {
   it('rejects at once with TEMPORARILY_UNAVAILABLE and keeps the password out of the message', async () => {
