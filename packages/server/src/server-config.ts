@@ -27,6 +27,8 @@ export const serverConfigSchema = z.object({
   workers: z.coerce.number().int().min(1).max(256).default(1),
   /** Scale-out: gateway limit counters and the exact response cache live here, shared by every server process. */
   redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
+  /** Names this deployment's keys in Redis, so that several deployments can share one Redis. */
+  redisPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)').default('keel'),
 });
 
 export type ServerConfigInput = z.input<typeof serverConfigSchema>;
@@ -64,6 +66,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput {
     retentionIntervalMs: pick('KEEL_RETENTION_INTERVAL_MS') as unknown as number | undefined,
     secretKey: pick('KEEL_SECRET_KEY'),
     redisUrl: pick('KEEL_REDIS_URL'),
+    redisPrefix: pick('KEEL_REDIS_PREFIX'),
     workers: pick('KEEL_WORKERS') as unknown as number | undefined,
   };
 }

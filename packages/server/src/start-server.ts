@@ -57,7 +57,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     fileName: configFile ?? path.join(config.home, 'keel.config.yaml'),
   });
   const gatewayUsage = createUsageRecorder({ store, clock: systemClock, flushIntervalMs: 1_000, onError: (error) => logger.error({ err: error }, 'gateway usage could not be written; kept for the next flush') });
-  const gateway = await startGateway({ configs: gatewayConfig, usage: gatewayUsage, traceIngest, redisUrl: config.redisUrl, logger, version: keelVersion });
+  const gateway = await startGateway({ configs: gatewayConfig, usage: gatewayUsage, traceIngest, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger, version: keelVersion });
   const services: AppServices = {
     store,
     auth: createAuthService({ store, clock: systemClock, ids: randomIds }),

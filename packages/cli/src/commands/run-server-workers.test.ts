@@ -3,6 +3,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { Redis } from 'ioredis';
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildKeelBinary, type FakeOpenAiServer, gatewayAdmin, keelBinaryPath, type KeelProcess, readCredentials, repositoryRoot, startFakeOpenAiServer, startKeelProcess } from '@keel/testing';
@@ -39,10 +40,12 @@ describe('keel server --workers', () => {
   describe.skipIf(redisUrl === undefined)('with Redis (KEEL_TEST_REDIS_URL)', () => {
     let keel: KeelProcess;
     let upstream: FakeOpenAiServer;
+    // A prefix of its own keeps this deployment's counters apart from any other on the same Redis.
+    const prefix = `workers-test-${randomBytes(4).toString('hex')}`;
 
     beforeAll(async () => {
       upstream = await startFakeOpenAiServer();
-      keel = await startKeelProcess({ home: await newHome(), env: { KEEL_WORKERS: '2', KEEL_REDIS_URL: redisUrl ?? '' } });
+      keel = await startKeelProcess({ home: await newHome(), env: { KEEL_WORKERS: '2', KEEL_REDIS_URL: redisUrl ?? '', KEEL_REDIS_PREFIX: prefix } });
       await keel.waitForOutput(/keel server ready[\s\S]*keel server ready/);
     }, 60_000);
 
@@ -65,6 +68,14 @@ describe('keel server --workers', () => {
       const results = await Promise.allSettled(Array.from({ length: 40 }, () => openai.chat.completions.create({ model: 'chat', messages: [{ role: 'user', content: 'hi' }] })));
       expect(results.filter((result) => result.status === 'fulfilled')).toHaveLength(10);
       expect(results.filter((result) => result.status === 'rejected').every((result) => (result.reason as { status?: number }).status === 429)).toBe(true);
+      const redis = new Redis(redisUrl ?? '');
+      try {
+        const keys = await redis.keys(`{${prefix}:limits}:*`);
+        expect(keys.some((key) => key.endsWith(':req'))).toBe(true);
+        await redis.del(...keys);
+      } finally {
+        redis.disconnect();
+      }
 
       const exit = await keel.kill('SIGTERM');
       expect(exit.code).toBe(0);

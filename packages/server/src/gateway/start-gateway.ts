@@ -12,6 +12,8 @@ export interface GatewayStartOptions {
   traceIngest: Pick<TraceIngestService, 'ingest' | 'costFor'>;
   /** Scale-out: limits and the exact cache live in Redis, shared by every gateway process. */
   redisUrl?: string | undefined;
+  /** Put in front of every Redis key (limit counters in one hash-tagged slot, cache entries). */
+  redisPrefix?: string | undefined;
   logger: pino.Logger;
   version: string;
 }
@@ -29,8 +31,8 @@ async function sleep(ms: number, signal: AbortSignal): Promise<void> {
 /** Builds the gateway with the adapters of this deployment shape (in-process, or Redis when configured). */
 export async function startGateway(options: GatewayStartOptions): Promise<RunningGateway> {
   const http = createUndiciHttpClient({ connectionsPerOrigin: 1024 });
-  const limits: LimitStore = options.redisUrl === undefined ? createMemoryLimitStore({ clock: systemClock }) : await createRedisLimitStore({ url: options.redisUrl });
-  const exactCache: ResponseCacheStore = options.redisUrl === undefined ? createMemoryResponseCache({ maxEntries: 10_000, clock: systemClock }) : await createRedisResponseCache({ url: options.redisUrl });
+  const limits: LimitStore = options.redisUrl === undefined ? createMemoryLimitStore({ clock: systemClock }) : await createRedisLimitStore({ url: options.redisUrl, keyPrefix: `{${options.redisPrefix ?? 'keel'}:limits}:` });
+  const exactCache: ResponseCacheStore = options.redisUrl === undefined ? createMemoryResponseCache({ maxEntries: 10_000, clock: systemClock }) : await createRedisResponseCache({ url: options.redisUrl, keyPrefix: `${options.redisPrefix ?? 'keel'}:cache:` });
   const spans = createGatewaySpanSink({
     ingest: (projectId, batch) => options.traceIngest.ingest(projectId, batch),
     flushIntervalMs: 200,
