@@ -59,6 +59,12 @@ describe('mapSpanMeaning over arbitrary attributes', () => {
     );
   });
 
+  it('gives no time to first token for a number of seconds that overflows in milliseconds (a counterexample fast-check found)', () => {
+    const input = { traceId: 'a'.repeat(32), spanId: 'b'.repeat(16), parentSpanId: null, name: 'x', otelKind: 1, startTimeUnixNano: '0', endTimeUnixNano: '0', links: [], events: [], resource: {}, scope: { name: '', version: '' }, status: { code: 0, message: '' } };
+    expect(mapSpanMeaning({ ...input, attributes: { 'gen_ai.response.time_to_first_chunk': 1.797693134862316e305 } }).timeToFirstTokenMs).toBeNull();
+    expect(mapSpanMeaning({ ...input, attributes: { 'gen_ai.response.time_to_first_chunk': 0.25 } }).timeToFirstTokenMs).toBe(250);
+  });
+
   it('survives a span that is not even shaped like one', () => {
     for (const broken of [{}, { attributes: null }, { attributes: [] }, { attributes: 'x', events: 'y', status: null }]) {
       expect(mapSpanMeaning(broken as unknown as OtlpSpan).kind).toBe('span');

@@ -83,5 +83,8 @@ function withSystemInstructions(messages: ChatMessage[] | null, context: Mapping
 }
 
 function secondsToMs(seconds: number | null): number | null {
-  return seconds === null ? null : seconds * 1000;
+  if (seconds === null) return null;
+  // A huge finite number of seconds overflows to Infinity in milliseconds: no meaning then.
+  const ms = seconds * 1000;
+  return Number.isFinite(ms) ? ms : null;
 }
