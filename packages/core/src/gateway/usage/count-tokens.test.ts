@@ -26,6 +26,17 @@ describe('countTextTokens', () => {
     expect(countTextTokens('')).toBe(0);
   });
 
+  it('gives the same count for a text counted again (remembered) and for texts past the memo\'s bounds', () => {
+    const prompt = 'You are a helpful assistant. Answer in one sentence.';
+    const first = countTextTokens(prompt);
+    expect(countTextTokens(prompt)).toBe(first);
+    // Longer than the memo keeps: counted afresh each time, with the same answer.
+    const long = 'word '.repeat(5000);
+    const counted = countTextTokens(long);
+    expect(counted).toBeGreaterThan(4000);
+    expect(countTextTokens(long)).toBe(counted);
+  });
+
   it('counts the spelling of a special token as plain text instead of throwing', () => {
     expect(countTextTokens('<|endoftext|>')).toBe(7);
   });

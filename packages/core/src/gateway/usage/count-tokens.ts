@@ -33,9 +33,28 @@ const replyPrimingTokens = 3;
 /** An image part costs at least OpenAI's low-detail price; its real cost depends on its size. */
 const imagePartTokens = 85;
 
+// Counts of recent texts: the same system prompts and instructions come back on call after call,
+// and counting is the costliest step of a reservation. Bounded by the characters held.
+const memo = new Map<string, number>();
+const memoTextMaxChars = 16_384;
+const memoMaxChars = 4_000_000;
+let memoChars = 0;
+
 export function countTextTokens(text: string): number {
   if (text === '') return 0;
-  return loadEncoding().countTokens(text, asPlainText);
+  const known = memo.get(text);
+  if (known !== undefined) return known;
+  const count = loadEncoding().countTokens(text, asPlainText);
+  if (text.length <= memoTextMaxChars) {
+    memo.set(text, count);
+    memoChars += text.length;
+    for (const oldest of memo.keys()) {
+      if (memoChars <= memoMaxChars) break;
+      memoChars -= oldest.length;
+      memo.delete(oldest);
+    }
+  }
+  return count;
 }
 
 /**
