@@ -76,6 +76,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     version: keelVersion,
   };
   services.metrics.watchTraceIngest(() => services.traceIngest.stats());
+  services.metrics.watchGateway(() => gateway.stats());
   const credentialsPath = path.join(config.home, 'credentials.json');
   const created = await services.auth.bootstrap(async (secret) => {
     // A new file renamed into place: it is 0600 even where an old credentials.json had another mode

@@ -1,7 +1,7 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { GatewayConfigInput } from '@keel/spec';
-import { type FakeOpenAiServer, gatewayAdmin, type GatewayAdmin, startFakeOpenAiServer, startTestServer, type TestServer } from '@keel/testing';
+import { type FakeOpenAiServer, gatewayAdmin, type GatewayAdmin, parsePrometheusText, prometheusValue, startFakeOpenAiServer, startTestServer, type TestServer } from '@keel/testing';
 
 let server: TestServer;
 let upstream: FakeOpenAiServer;
@@ -173,6 +173,10 @@ describe('gateway limits, budgets, caches and traces', () => {
     expect(text).not.toContain('sk-upstream-secret-value');
     expect(text).not.toContain('sk-down-secret-value');
     expect(JSON.stringify(span.input)).toContain('someone@example.com');
+    const metrics = await fetch(`${server.url}/metrics`, { headers: { authorization: `Bearer ${server.adminKey}` } });
+    const samples = parsePrometheusText(await metrics.text());
+    expect(prometheusValue(samples, 'keel_gateway_spans_written')).toBeGreaterThan(0);
+    expect(prometheusValue(samples, 'keel_gateway_spans_dropped')).toBe(0);
   });
 
   it('masks bodies with the project\'s PII rules, and records none when record_bodies is off', async () => {

@@ -41,6 +41,21 @@ export function createHttpMetrics() {
         },
       });
     },
+    /** The gateway's trace spans (waiting, written, dropped) and the targets resting after failures. */
+    watchGateway(read: () => { spansPending: number; spansWritten: number; spansDropped: number; openCircuits: number }): void {
+      const gauge = (name: string, help: string, pick: (stats: ReturnType<typeof read>) => number): void => {
+        new Gauge({
+          name, help, registers: [registry],
+          collect() {
+            this.set(pick(read()));
+          },
+        });
+      };
+      gauge('keel_gateway_spans_pending', 'Gateway trace spans waiting to be written', (stats) => stats.spansPending);
+      gauge('keel_gateway_spans_written', 'Gateway trace spans written since start', (stats) => stats.spansWritten);
+      gauge('keel_gateway_spans_dropped', 'Gateway trace spans dropped since start (queue full or write failed)', (stats) => stats.spansDropped);
+      gauge('keel_gateway_open_circuits', 'Gateway targets resting after repeated failures', (stats) => stats.openCircuits);
+    },
   };
 }
 
