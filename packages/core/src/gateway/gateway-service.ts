@@ -1,15 +1,17 @@
 import { type ChatCompletion, type ChatCompletionChunk, type ChatCompletionRequest, type EmbeddingsRequest, type EmbeddingsResponse, KeelError, type LimitStore, type ModelRoute, type ResponseCacheStore, type RouteTarget } from '@keel/spec';
 import type { Clock } from '../ports.ts';
 import type { CostCalculator } from '../traces/cost/index.ts';
-import { buildGatewaySpan, type GatewayCallRecord, parseTraceparent } from './build-gateway-span.ts';
-import { type AttemptRecord, callWithFallbacks, isGatewayCallError } from './call-with-fallbacks.ts';
+import { answerFromCompletion, type GatewayChatAnswer, gatewayHeaders, isUsageOnly } from './answer-from-completion.ts';
+import type { GatewayCallRecord } from './build-gateway-span.ts';
+import { type AccountedCall, createGatewayAccounting, emptyOutcome, type GatewayOutcome as Outcome } from './create-gateway-accounting.ts';
+import { callWithFallbacks, isGatewayCallError } from './call-with-fallbacks.ts';
 import { createCircuitBreakers } from './create-circuit-breakers.ts';
 import type { GatewaySpanSink } from './create-gateway-span-sink.ts';
 import type { GatewayCacheTools, GatewayCallContext, GatewayCaller, SemanticCacheLike, TokenCounter, UsageSink } from './gateway-ports.ts';
-import { completionText, estimateUsage, type MeasuredUsage, measureUsage } from './measure-usage.ts';
+import { completionText, countEmbeddingInputTokens, estimateUsage, type MeasuredUsage, measureUsage } from './measure-usage.ts';
 import { planAttempts } from './plan-attempts.ts';
-import { randomHex } from './random-hex.ts';
-import { needsUsageEstimate, planLimitCounters, type ScopedPolicy, settleAdjustments, type UsageEstimate } from './plan-limit-counters.ts';
+import { needsUsageEstimate, type ScopedPolicy, type UsageEstimate } from './plan-limit-counters.ts';
+import { createLimitGate, type Reservation } from './create-limit-gate.ts';
 import type { ChatProvider, StreamChunk } from './providers/chat-provider.ts';
 import { UpstreamError } from './providers/upstream-error.ts';
 import type { GatewayConfigSource, ResolvedGatewayConfig, ResolvedProvider } from './resolved-gateway-config.ts';
@@ -33,14 +35,7 @@ export interface GatewayServiceOptions {
   onWarning?: (message: string, error: unknown) => void;
 }
 
-export type GatewayChatAnswer =
-  | { stream: false; body: string; headers: Record<string, string> }
-  | {
-      stream: true;
-      headers: Record<string, string>;
-      /** JSON texts of chat.completion.chunk events, to send as `data:` lines; ends before `[DONE]`. Throws on a mid-stream failure. */
-      events: AsyncGenerator<string, void, undefined>;
-    };
+export type { GatewayChatAnswer } from './answer-from-completion.ts';
 
 export interface GatewayService {
   chat(caller: GatewayCaller, request: ChatCompletionRequest, context: GatewayCallContext): Promise<GatewayChatAnswer>;
@@ -65,13 +60,7 @@ interface ConfigIndex {
   providers: Map<string, ResolvedProvider>;
 }
 
-interface Reservation {
-  reserved: { key: string; window: 'minute' | 'day' | 'month'; windowStartMs: number; amount: number }[];
-}
-
 const defaultTimeoutMs = 60_000;
-
-const hex = randomHex;
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
@@ -107,6 +96,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
   function warn(message: string, error: unknown): void {
     options.onWarning?.(message, error);
   }
+  const { reserve, settle } = createLimitGate(options.limits, warn);
 
   async function prepare(caller: GatewayCaller, model: string, kind: ModelRoute['kind']): Promise<Prepared> {
     const config = await options.configs.get(caller.projectId);
@@ -122,38 +112,6 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     }
     if (config.limits !== undefined) policies.push({ scope: `p${caller.projectId}`, policy: config.limits });
     return { config, route, policies };
-  }
-
-  async function reserve(policies: ScopedPolicy[], estimate: UsageEstimate): Promise<Reservation | null> {
-    const counters = planLimitCounters(policies, estimate);
-    if (counters.length === 0) return null;
-    let result;
-    try {
-      result = await options.limits.reserve(counters);
-    } catch (error) {
-      if (policies.some(({ policy }) => policy.on_store_error === 'closed')) {
-        throw new KeelError('TEMPORARILY_UNAVAILABLE', 'The limit counters cannot be reached, and this key\'s policy refuses calls until they can', { details: { retry_after_seconds: 1 }, cause: error });
-      }
-      warn('limit store unreachable; admitting the call (policy on_store_error: open)', error);
-      return null;
-    }
-    if (!result.ok) {
-      const retryAfterSeconds = Math.max(1, Math.ceil(result.retryAfterMs / 1000));
-      const scope = result.key.includes(':k:') ? `key '${result.key.split(':k:')[1]?.replace(/:[a-z]+$/, '') ?? ''}'` : 'project';
-      const what = result.key.endsWith(':req') ? `${result.limit} requests per minute` : result.key.endsWith(':tok') ? `${result.limit} tokens per minute` : `a budget of $${(result.limit / 1e6).toFixed(2)} per ${result.window}`;
-      const budget = result.key.endsWith(':usd');
-      throw new KeelError('REQUEST_LIMIT_EXCEEDED', `${budget ? 'Budget' : 'Rate limit'} reached for the ${scope}: ${what} (used ${budget ? `$${(result.used / 1e6).toFixed(4)}` : result.used})`, {
-        details: { retry_after_seconds: retryAfterSeconds, openai_code: budget ? 'insufficient_quota' : 'rate_limit_exceeded' },
-      });
-    }
-    return { reserved: result.reserved };
-  }
-
-  function settle(reservation: Reservation | null, actual: UsageEstimate): void {
-    if (reservation === null) return;
-    const adjustments = settleAdjustments(reservation.reserved, actual);
-    if (adjustments.length === 0) return;
-    options.limits.settle(adjustments).catch((error: unknown) => warn('could not settle limit counters', error));
   }
 
   function providerFor(config: ResolvedGatewayConfig, name: string): Promise<ChatProvider> {
@@ -196,103 +154,20 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     };
   }
 
-  interface Outcome {
-    target: RouteTarget | null;
-    path: AttemptRecord[];
-    responseModel: string | null;
-    usage: MeasuredUsage | null;
-    firstTokenMs: number | null;
-    cache: GatewayCallRecord['cache'];
-    finishReasons: string[];
-    output: unknown;
-    error: string | null;
+  const accounting = createGatewayAccounting({ costFor: options.costFor, limits: { settle }, usage: options.usage, spans: options.spans, clock, version: options.version, warn });
+  const { flush } = accounting;
+
+  function accountedCall(prepared: Prepared, caller: GatewayCaller, request: ChatCompletionRequest | EmbeddingsRequest, operation: 'chat' | 'embeddings', context: GatewayCallContext, startMs: number, reservation: Reservation | null, outcome: Outcome): AccountedCall {
+    return { caller, request, operation, context, startMs, reservation, outcome, providerType: providerType(prepared.config, outcome.target), recordBodies: prepared.config.record_bodies };
   }
 
-  async function account(prepared: Prepared, caller: GatewayCaller, request: ChatCompletionRequest | EmbeddingsRequest, operation: 'chat' | 'embeddings', context: GatewayCallContext, startMs: number, reservation: Reservation | null, outcome: Outcome, endMs = clock.now()): Promise<void> {
-    let costUsd: number | null = null;
-    if (outcome.usage !== null && outcome.cache !== 'exact' && outcome.cache !== 'semantic') {
-      try {
-        const cost = await options.costFor(caller.projectId);
-        costUsd = cost(outcome.responseModel ?? outcome.target?.model ?? request.model, outcome.usage) ?? (outcome.target === null ? null : cost(outcome.target.model, outcome.usage));
-      } catch (error) {
-        warn('could not price a gateway call', error);
-      }
-    }
-    const hit = outcome.cache === 'exact' || outcome.cache === 'semantic';
-    const tokens = hit || outcome.usage === null ? 0 : outcome.usage.inputTokens + outcome.usage.outputTokens;
-    const costMicros = costUsd === null ? 0 : Math.round(costUsd * 1e6);
-    settle(reservation, { tokens, costMicros });
-    options.usage.record({
-      projectId: caller.projectId,
-      keyName: caller.keyName ?? '',
-      model: request.model,
-      requests: 1,
-      errors: outcome.error === null ? 0 : 1,
-      cacheHits: hit ? 1 : 0,
-      inputTokens: hit ? 0 : (outcome.usage?.inputTokens ?? 0),
-      outputTokens: hit ? 0 : (outcome.usage?.outputTokens ?? 0),
-      estimatedRequests: outcome.usage?.estimated === true && !hit ? 1 : 0,
-      costMicros,
-      atMs: endMs,
-    });
-    const parent = parseTraceparent(context.traceparent);
-    const record: GatewayCallRecord = {
-      requestId: context.requestId,
-      operation,
-      traceId: parent?.traceId ?? hex(16),
-      spanId: hex(8),
-      parentSpanId: parent?.parentSpanId ?? null,
-      startMs,
-      endMs,
-      requestModel: request.model,
-      responseModel: outcome.responseModel,
-      providerType: providerType(prepared.config, outcome.target),
-      target: outcome.target === null ? null : `${outcome.target.provider}/${outcome.target.model}`,
-      keyName: caller.keyName,
-      inputTokens: outcome.usage?.inputTokens ?? null,
-      outputTokens: outcome.usage?.outputTokens ?? null,
-      cachedInputTokens: outcome.usage?.cachedInputTokens ?? null,
-      usageEstimated: outcome.usage?.estimated ?? false,
-      costUsd: hit ? 0 : costUsd,
-      timeToFirstTokenMs: outcome.firstTokenMs === null ? null : outcome.firstTokenMs - startMs,
-      cache: outcome.cache,
-      path: outcome.path,
-      stream: operation === 'chat' && (request as ChatCompletionRequest).stream === true,
-      finishReasons: outcome.finishReasons,
-      error: outcome.error,
-      user: typeof request.user === 'string' ? request.user : undefined,
-    };
-    if (prepared.config.record_bodies) {
-      record.input = operation === 'chat' ? (request as ChatCompletionRequest).messages : (request as EmbeddingsRequest).input;
-      if (outcome.output !== undefined) record.output = outcome.output;
-    }
-    options.spans.add(caller.projectId, buildGatewaySpan(record, options.version));
+  async function account(...args: Parameters<typeof accountedCall>): Promise<void> {
+    await accounting.account(accountedCall(...args));
   }
 
   /** Accounting (pricing, settling, usage, the span) runs after the answer has been handed to the socket. */
-  const accounting = new Set<Promise<void>>();
-  function accountLater(...args: Parameters<typeof account>): void {
-    const endMs = clock.now();
-    const done = new Promise<void>((resolve) => {
-      setImmediate(() => {
-        account(args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7], endMs)
-          .catch((error: unknown) => warn('could not account for a gateway call', error))
-          .finally(() => {
-            accounting.delete(done);
-            resolve();
-          });
-      });
-    });
-    accounting.add(done);
-  }
-
-  async function flush(): Promise<void> {
-    while (accounting.size > 0) await Promise.all([...accounting]);
-    await options.spans.drain();
-  }
-
-  function emptyOutcome(cache: GatewayCallRecord['cache']): Outcome {
-    return { target: null, path: [], responseModel: null, usage: null, firstTokenMs: null, cache, finishReasons: [], output: undefined, error: null };
+  function accountLater(...args: Parameters<typeof accountedCall>): void {
+    accounting.accountLater(accountedCall(...args));
   }
 
   async function embedForCache(prepared: Prepared, caller: GatewayCaller, model: string, text: string, context: GatewayCallContext): Promise<number[] | null> {
@@ -315,22 +190,8 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     return cache;
   }
 
-  function cacheHeaders(outcome: Pick<Outcome, 'cache' | 'target'>, context: GatewayCallContext): Record<string, string> {
-    const headers: Record<string, string> = { 'x-request-id': context.requestId, 'x-keel-cache': outcome.cache };
-    if (outcome.target !== null) headers['x-keel-target'] = `${outcome.target.provider}/${outcome.target.model}`;
-    return headers;
-  }
-
-  function answerFromCache(completion: ChatCompletion, request: ChatCompletionRequest, outcome: Outcome, context: GatewayCallContext): GatewayChatAnswer {
-    const headers = cacheHeaders(outcome, context);
-    if (request.stream !== true) return { stream: false, body: JSON.stringify(completion), headers };
-    const wantsUsage = request.stream_options?.include_usage === true;
-    const chunks = options.cacheTools.replay(completion).filter((chunk) => wantsUsage || !isUsageOnly(chunk.chunk));
-    async function* events(): AsyncGenerator<string, void, undefined> {
-      for (const chunk of chunks) yield JSON.stringify(chunk.chunk);
-    }
-    return { stream: true, headers, events: events() };
-  }
+  const answerFromCache = (completion: ChatCompletion, request: ChatCompletionRequest, outcome: Outcome, context: GatewayCallContext): GatewayChatAnswer =>
+    answerFromCompletion(completion, request, gatewayHeaders(outcome, context), options.cacheTools.replay);
 
   async function chat(caller: GatewayCaller, request: ChatCompletionRequest, context: GatewayCallContext): Promise<GatewayChatAnswer> {
     const startMs = clock.now();
@@ -411,7 +272,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       };
       accountLater(prepared, caller, request, 'chat', context, startMs, reservation, outcome);
       storeInCaches(completion);
-      return { stream: false, body: raw ?? JSON.stringify(completion), headers: cacheHeaders(outcome, context) };
+      return { stream: false, body: raw ?? JSON.stringify(completion), headers: gatewayHeaders(outcome, context) };
     }
 
     // Streams: the first chunk is awaited as part of the attempt, so a target that fails before
@@ -433,7 +294,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       throw error;
     }
     const outcome: Outcome = { ...emptyOutcome(cacheState), target: started.target, path: started.path };
-    const headers = cacheHeaders(outcome, context);
+    const headers = gatewayHeaders(outcome, context);
     const wantsUsage = request.stream_options?.include_usage === true;
     const { iterator, first } = started.result;
     if (iterator === null) {
@@ -489,7 +350,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
   async function embeddings(caller: GatewayCaller, request: EmbeddingsRequest, context: GatewayCallContext, preparedAlready?: Prepared): Promise<{ body: EmbeddingsResponse; headers: Record<string, string> }> {
     const startMs = clock.now();
     const prepared = preparedAlready === undefined ? await prepare(caller, request.model, 'embedding') : { ...preparedAlready, route: routeOf(preparedAlready.config, request.model), policies: [] };
-    const inputTokens = needsUsageEstimate(prepared.policies) ? countEmbeddingInput(request) : 0;
+    const inputTokens = needsUsageEstimate(prepared.policies) ? countEmbeddingInputTokens(request, options.tokens) : 0;
     const reservation = await reserve(prepared.policies, { tokens: inputTokens, costMicros: 0 });
     let answered;
     try {
@@ -504,11 +365,11 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       throw error;
     }
     const body = answered.result;
-    const counted = body.usage === undefined ? countEmbeddingInput(request) : null;
+    const counted = body.usage === undefined ? countEmbeddingInputTokens(request, options.tokens) : null;
     const usage: MeasuredUsage = { inputTokens: body.usage?.prompt_tokens ?? counted ?? 0, outputTokens: 0, cachedInputTokens: null, estimated: counted !== null };
     const outcome: Outcome = { ...emptyOutcome('off'), target: answered.target, path: answered.path, responseModel: body.model, usage, firstTokenMs: clock.now() };
     accountLater(prepared, caller, request, 'embeddings', context, startMs, reservation, outcome);
-    return { body, headers: cacheHeaders(outcome, context) };
+    return { body, headers: gatewayHeaders(outcome, context) };
   }
 
   function routeOf(config: ResolvedGatewayConfig, model: string): ModelRoute {
@@ -516,14 +377,6 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     const route = found?.kind === 'embedding' ? found : undefined;
     if (route === undefined) throw new KeelError('RESOURCE_DOES_NOT_EXIST', `The embedding model '${model}' does not exist in this project's gateway`);
     return route;
-  }
-
-  function countEmbeddingInput(request: EmbeddingsRequest): number {
-    const input = request.input;
-    if (typeof input === 'string') return options.tokens.text(input);
-    let total = 0;
-    for (const item of input) total += typeof item === 'string' ? options.tokens.text(item) : Array.isArray(item) ? item.length : 1;
-    return total;
   }
 
   return {
@@ -545,7 +398,3 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
   };
 }
 
-/** The chunk OpenAI sends last when asked for usage: no choices, only usage. */
-function isUsageOnly(chunk: ChatCompletionChunk): boolean {
-  return chunk.choices.length === 0 && chunk.usage !== null && chunk.usage !== undefined;
-}

@@ -1,4 +1,4 @@
-import type { ChatCompletion, ChatCompletionRequest, CompletionUsage, ModelRoute } from '@keel/spec';
+import type { ChatCompletion, ChatCompletionRequest, CompletionUsage, EmbeddingsRequest, ModelRoute } from '@keel/spec';
 import type { CostCalculator } from '../traces/cost/index.ts';
 import type { TokenCounter } from './gateway-ports.ts';
 import type { UsageEstimate } from './plan-limit-counters.ts';
@@ -41,4 +41,13 @@ export function measureUsage(usage: CompletionUsage | null | undefined, request:
     return { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? null, estimated: false };
   }
   return { inputTokens: tokens.prompt(request), outputTokens: outputText === '' ? 0 : tokens.text(outputText), cachedInputTokens: null, estimated: true };
+}
+
+/** Tokens of an embeddings request's input: texts counted, token arrays taken as they are. */
+export function countEmbeddingInputTokens(request: EmbeddingsRequest, tokens: TokenCounter): number {
+  const input = request.input;
+  if (typeof input === 'string') return tokens.text(input);
+  let total = 0;
+  for (const item of input) total += typeof item === 'string' ? tokens.text(item) : Array.isArray(item) ? item.length : 1;
+  return total;
 }
