@@ -2,6 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatRequestMessage, CompletionUsage, EmbeddingsRequest, EmbeddingsResponse } from '@keel/spec';
 import { isUpstreamError, UpstreamError, type ChatProvider, type ChatResult, type ProviderCallContext, type StreamChunk } from '@keel/core';
 import type * as NodeLlamaCppModule from 'node-llama-cpp';
+import { createChannel } from './create-channel.ts';
+import { createTurnQueue } from './create-turn-queue.ts';
 import type { ChatHistoryItem, LlamaContext, LlamaEmbeddingContext, LlamaModel, LlamaText, Llama, Token } from 'node-llama-cpp';
 
 type NodeLlamaCpp = typeof NodeLlamaCppModule;
@@ -364,88 +366,4 @@ function isTokenList(input: EmbeddingsRequest['input']): boolean {
 
 function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
-}
-
-/** Requests take turns: acquire() resolves when every earlier holder released, or rejects on abort. */
-function createTurnQueue(): { acquire(signal: AbortSignal): Promise<() => void> } {
-  let tail: Promise<void> = Promise.resolve();
-  return {
-    async acquire(signal) {
-      let release!: () => void;
-      const turn = new Promise<void>((resolve) => {
-        release = resolve;
-      });
-      const previous = tail;
-      tail = previous.then(() => turn);
-      try {
-        await new Promise<void>((resolve, reject) => {
-          if (signal.aborted) {
-            reject(abortedWhileWaiting(signal));
-            return;
-          }
-          const onAbort = (): void => reject(abortedWhileWaiting(signal));
-          signal.addEventListener('abort', onAbort, { once: true });
-          void previous.then(() => {
-            signal.removeEventListener('abort', onAbort);
-            resolve();
-          });
-        });
-      } catch (error) {
-        // Our place in the line passes on as soon as the holders before us are done.
-        release();
-        throw error;
-      }
-      let released = false;
-      return () => {
-        if (released) return;
-        released = true;
-        release();
-      };
-    },
-  };
-}
-
-function abortedWhileWaiting(signal: AbortSignal): UpstreamError {
-  return new UpstreamError({ failure: 'aborted', message: 'llama-cpp: aborted while waiting for the model', cause: signal.reason });
-}
-
-/** A one-reader queue between the generation callback and the stream's iterator. */
-function createChannel<T>(): { push(item: T): void; end(): void; fail(error: unknown): void; drain(): AsyncGenerator<T> } {
-  const items: T[] = [];
-  let finished = false;
-  let failure: { error: unknown } | null = null;
-  let wake: (() => void) | null = null;
-  const notify = (): void => {
-    wake?.();
-    wake = null;
-  };
-  return {
-    push(item) {
-      items.push(item);
-      notify();
-    },
-    end() {
-      finished = true;
-      notify();
-    },
-    fail(error) {
-      failure = { error };
-      finished = true;
-      notify();
-    },
-    async *drain() {
-      for (;;) {
-        const item = items.shift();
-        if (item !== undefined) {
-          yield item;
-          continue;
-        }
-        if (failure !== null) throw failure.error;
-        if (finished) return;
-        await new Promise<void>((resolve) => {
-          wake = resolve;
-        });
-      }
-    },
-  };
 }
