@@ -5,7 +5,7 @@ import { lastUserMessageText } from './cache/last-user-message-text.ts';
 import { assembleCompletionFromChunks, replayCompletionAsStream } from './cache/replay-completion-as-stream.ts';
 import { semanticCacheScope } from './cache/semantic-cache-scope.ts';
 import type { GatewayCacheTools, TokenCounter } from './gateway-ports.ts';
-import { countChatPromptTokens, countTextTokens } from './usage/count-tokens.ts';
+import { countChatPromptTokens, countCompletionTokens, countTextTokens } from './usage/count-tokens.ts';
 
 /** The cache helpers the gateway pipeline uses, over the cache folder's functions. */
 export function createDefaultCacheTools(clock: Clock): GatewayCacheTools {
@@ -20,4 +20,4 @@ export function createDefaultCacheTools(clock: Clock): GatewayCacheTools {
 }
 
 /** Counting with OpenAI's o200k tokenizer (loaded on first use). */
-export const defaultTokenCounter: TokenCounter = { prompt: countChatPromptTokens, text: countTextTokens };
+export const defaultTokenCounter: TokenCounter = { prompt: countChatPromptTokens, completion: countCompletionTokens, text: countTextTokens };

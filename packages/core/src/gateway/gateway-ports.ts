@@ -36,6 +36,8 @@ export interface GatewayCacheTools {
 /** Tokenizer used when an upstream reports no usage, and for reservations. */
 export interface TokenCounter {
   prompt(request: ChatCompletionRequest): number;
+  /** The answer's tokens: content, refusal and tool calls. */
+  completion(completion: Pick<ChatCompletion, 'choices'>): number;
   text(text: string): number;
 }
 

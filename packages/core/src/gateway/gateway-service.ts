@@ -8,7 +8,7 @@ import { callWithFallbacks, isGatewayCallError } from './call-with-fallbacks.ts'
 import { createCircuitBreakers } from './create-circuit-breakers.ts';
 import type { GatewaySpanSink } from './create-gateway-span-sink.ts';
 import type { GatewayCacheTools, GatewayCallContext, GatewayCaller, SemanticCacheLike, TokenCounter, UsageSink } from './gateway-ports.ts';
-import { completionText, countEmbeddingInputTokens, estimateUsage, type MeasuredUsage, measureUsage } from './measure-usage.ts';
+import { countEmbeddingInputTokens, estimateUsage, type MeasuredUsage, measureUsage } from './measure-usage.ts';
 import { planAttempts } from './plan-attempts.ts';
 import { needsUsageEstimate, type ScopedPolicy, type UsageEstimate } from './plan-limit-counters.ts';
 import { createLimitGate, type Reservation } from './create-limit-gate.ts';
@@ -214,7 +214,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
           return undefined;
         });
         if (cached !== undefined) {
-          const outcome = { ...emptyOutcome('exact'), output: undefined };
+          const outcome = emptyOutcome('exact');
           const completion = JSON.parse(cached) as ChatCompletion;
           accountLater(prepared, caller, request, 'chat', context, startMs, reservation, { ...outcome, responseModel: completion.model, firstTokenMs: clock.now(), finishReasons: completion.choices.map((choice) => choice.finish_reason ?? '') });
           return answerFromCache(completion, request, outcome, context);
@@ -265,7 +265,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
         throw error;
       }
       const { completion, raw } = answered.result;
-      const usage = measureUsage(completion.usage, request, completionText(completion), options.tokens);
+      const usage = measureUsage(completion.usage, request, completion, options.tokens);
       const outcome: Outcome = {
         target: answered.target, path: answered.path, responseModel: completion.model, usage, firstTokenMs: clock.now(), cache: cacheState,
         finishReasons: completion.choices.map((choice) => choice.finish_reason ?? ''), output: completion.choices.map((choice) => choice.message), error: null,
@@ -301,7 +301,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
       // A provider that cannot stream answered whole: replayed as a stream.
       const completion = first as ChatCompletion;
       outcome.responseModel = completion.model;
-      outcome.usage = measureUsage(completion.usage, request, completionText(completion), options.tokens);
+      outcome.usage = measureUsage(completion.usage, request, completion, options.tokens);
       outcome.firstTokenMs = clock.now();
       outcome.finishReasons = completion.choices.map((choice) => choice.finish_reason ?? '');
       outcome.output = completion.choices.map((choice) => choice.message);
@@ -331,7 +331,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
         if (!completed) await (iterator as AsyncIterator<StreamChunk>).return?.().catch(() => undefined);
         const assembled = chunks.length > 0 ? options.cacheTools.assemble(chunks) : null;
         outcome.responseModel = assembled?.model ?? null;
-        outcome.usage = measureUsage(assembled?.usage, request, assembled === null ? '' : completionText(assembled), options.tokens);
+        outcome.usage = measureUsage(assembled?.usage, request, assembled, options.tokens);
         outcome.finishReasons = assembled?.choices.map((choice) => choice.finish_reason ?? '') ?? [];
         outcome.output = assembled?.choices.map((choice) => choice.message);
         outcome.error = failure ?? (completed ? null : 'the client went away before the stream ended');

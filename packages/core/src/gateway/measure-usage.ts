@@ -25,22 +25,12 @@ export interface MeasuredUsage {
   estimated: boolean;
 }
 
-/** Text an answer produced (content and tool-call arguments), for counting when the upstream gave no usage. */
-export function completionText(completion: Pick<ChatCompletion, 'choices'>): string {
-  let text = '';
-  for (const choice of completion.choices) {
-    text += choice.message.content ?? '';
-    for (const call of choice.message.tool_calls ?? []) text += call.function.name + call.function.arguments;
-  }
-  return text;
-}
-
 /** Usage as the upstream reported it, or counted with the tokenizer and marked estimated: never a silent 0. */
-export function measureUsage(usage: CompletionUsage | null | undefined, request: ChatCompletionRequest, outputText: string, tokens: TokenCounter): MeasuredUsage {
+export function measureUsage(usage: CompletionUsage | null | undefined, request: ChatCompletionRequest, completion: Pick<ChatCompletion, 'choices'> | null, tokens: TokenCounter): MeasuredUsage {
   if (usage !== null && usage !== undefined && Number.isFinite(usage.prompt_tokens) && Number.isFinite(usage.completion_tokens)) {
     return { inputTokens: usage.prompt_tokens, outputTokens: usage.completion_tokens, cachedInputTokens: usage.prompt_tokens_details?.cached_tokens ?? null, estimated: false };
   }
-  return { inputTokens: tokens.prompt(request), outputTokens: outputText === '' ? 0 : tokens.text(outputText), cachedInputTokens: null, estimated: true };
+  return { inputTokens: tokens.prompt(request), outputTokens: completion === null ? 0 : tokens.completion(completion), cachedInputTokens: null, estimated: true };
 }
 
 /** Tokens of an embeddings request's input: texts counted, token arrays taken as they are. */

@@ -1,4 +1,4 @@
-import { errorStatus, hasErrorCode, type OpenAiErrorBody } from '@keel/spec';
+import { hasErrorCode, type OpenAiErrorBody } from '@keel/spec';
 import { isGatewayCallError, isUpstreamError, type UpstreamError } from '@keel/core';
 import { toErrorResponse } from '../http/error-response.ts';
 
@@ -39,7 +39,7 @@ export function toOpenAiError(error: unknown): OpenAiErrorResponse {
   const openaiCode = typeof details?.openai_code === 'string' ? details.openai_code : body.error_code.toLowerCase();
   const param = typeof details?.param === 'string' ? details.param : paramOf(details);
   const retryAfter = typeof details?.retry_after_seconds === 'number' ? details.retry_after_seconds : null;
-  return { status: status === errorStatus.PAYLOAD_TOO_LARGE ? 413 : status, body: { error: { message: body.message, type: typeOf(status), param, code: openaiCode } }, retryAfterSeconds: retryAfter, internal };
+  return { status, body: { error: { message: body.message, type: typeOf(status), param, code: openaiCode } }, retryAfterSeconds: retryAfter, internal };
 }
 
 function fromUpstream(last: UpstreamError, path: readonly { provider: string; model: string }[]): OpenAiErrorResponse {
