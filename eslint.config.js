@@ -1,9 +1,10 @@
+import reactHooks from 'eslint-plugin-react-hooks';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
   { ignores: ['**/node_modules/**', 'dist/**', 'bench/results/**', '.keel/**', 'test-results/**', '.tmp/**'] },
   {
-    files: ['**/*.ts'],
+    files: ['**/*.ts', '**/*.tsx'],
     extends: [tseslint.configs.base],
     languageOptions: {
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
@@ -26,6 +27,14 @@ export default tseslint.config(
         paths: ['better-sqlite3', 'pg', 'fastify', '@electric-sql/pglite', 'bullmq', 'ioredis'],
         patterns: [{ group: ['@keel/store', '@keel/server', '@keel/cli'], message: 'core depends on spec only; adapters are injected.' }],
       }],
+    },
+  },
+  {
+    files: ['packages/web/src/**/*.{ts,tsx}'],
+    plugins: { 'react-hooks': reactHooks },
+    rules: {
+      'react-hooks/rules-of-hooks': 'error',
+      'react-hooks/exhaustive-deps': 'error',
     },
   },
 );

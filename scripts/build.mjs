@@ -1,6 +1,8 @@
-// Bundles the `keel` command (server, CLI) into dist/keel.mjs. Native and optional drivers stay
-// external so that they load from node_modules only when used.
+// Builds what `keel` runs: the command (server, CLI) bundled into dist/keel.mjs, and the web UI
+// into dist/web, which the server serves at /. Native and optional drivers stay external so that
+// they load from node_modules only when used.
 import { build } from 'esbuild';
+import { build as buildWeb } from 'vite';
 
 const started = Date.now();
 await build({
@@ -16,3 +18,7 @@ await build({
   logLevel: 'warning',
 });
 console.log(`built dist/keel.mjs in ${Date.now() - started} ms`);
+
+const webStarted = Date.now();
+await buildWeb({ configFile: 'packages/web/vite.config.ts', logLevel: 'warn' });
+console.log(`built dist/web in ${Date.now() - webStarted} ms`);

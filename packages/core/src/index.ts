@@ -2,6 +2,7 @@ export type { Clock, IdGenerator } from './ports.ts';
 export { systemClock, randomIds } from './system-ports.ts';
 export { createAuthService, type AuthService, type CreatedKey } from './auth/auth-service.ts';
 export { hashApiKey, issueApiKey, apiKeyPrefix } from './auth/api-key-secret.ts';
+export { createSignInLinks, type SignInLinks } from './auth/create-sign-in-links.ts';
 export { createTrackingService, type TrackingService, type SearchRunsInput, type MetricHistoryInput } from './tracking/tracking-service.ts';
 export { trackingLimits } from './tracking/tracking-limits.ts';
 export { createRegistryService, type RegistryService, type Lineage } from './registry/registry-service.ts';

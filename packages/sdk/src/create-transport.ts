@@ -114,7 +114,7 @@ export function createTransport(options: TransportOptions): Transport {
     for (let attempt = 1; ; attempt += 1) {
       const headers: Record<string, string> = { authorization: `Bearer ${options.apiKey}`, accept: 'application/json' };
       if (options.project !== undefined && options.project !== '') headers['x-keel-project'] = options.project;
-      const init: RequestInit = { method: request.method, headers };
+      const init: RequestInit & { duplex?: 'half' } = { method: request.method, headers };
       if (request.json !== undefined) {
         headers['content-type'] = 'application/json';
         init.body = JSON.stringify(request.json);

@@ -1,15 +1,9 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
-import path from 'node:path';
-import { Readable, Transform } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import type { ReadableStream as NodeWebReadableStream } from 'node:stream/web';
 import { type KeyValue, type Metric, type Page, type Run, type RunStatus, type ViewType, artifactListSchema, metricPageSchema, runPageSchema, runSchema, toWireValue } from '@keel/spec';
 import { z } from 'zod';
 import { type Transport, artifactSegments, segment } from './create-transport.ts';
 import { fromWireMetric, fromWireRun } from './from-wire-run.ts';
 import { KeelApiError } from './keel-api-error.ts';
-import { type ArtifactSource, type ProgressListener, toUploadBody } from './to-upload-body.ts';
+import type { ArtifactSource, ProgressListener } from './to-upload-body.ts';
 import { type KeyValues, toKeyValues } from './to-key-values.ts';
 
 export interface MetricInput {
@@ -131,27 +125,9 @@ export function createRunsApi(transport: Transport): RunsApi {
   async function downloadArtifact(runId: string, artifactPath: string, options: DownloadOptions & { to?: string } = {}): Promise<ReadableStream<Uint8Array> | DownloadedFile> {
     const { body, total } = await openDownload(runId, artifactPath, options.onProgress);
     if (options.to === undefined) return body;
-    const destination = options.to;
-    await mkdir(path.dirname(path.resolve(destination)), { recursive: true });
-    let size = 0;
-    const count = new Transform({
-      transform(chunk: Buffer, _encoding, callback) {
-        size += chunk.byteLength;
-        callback(null, chunk);
-      },
-    });
-    try {
-      await pipeline(Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>), count, createWriteStream(destination));
-    } catch (error) {
-      // A half-written file would pass for the artifact later.
-      await rm(destination, { force: true });
-      throw error;
-    }
-    if (total !== undefined && size !== total) {
-      await rm(destination, { force: true });
-      throw new KeelApiError({ code: 'INTERNAL_ERROR', status: 200, message: `Download of '${artifactPath}' ended after ${size} of ${total} bytes` });
-    }
-    return { path: destination, size };
+    // Node-only (files): loaded on first use, so the client also runs in browsers.
+    const { saveDownload } = await import('./save-download.ts');
+    return saveDownload(body, options.to, total, artifactPath);
   }
 
   return {
@@ -183,6 +159,7 @@ export function createRunsApi(transport: Transport): RunsApi {
     },
     async uploadArtifact(runId, artifactPath, source, options = {}) {
       const target = `${byId(runId)}/artifacts/${artifactSegments(artifactPath)}`;
+      const { toUploadBody } = await import('./to-upload-body.ts');
       const upload = await toUploadBody(source, options.onProgress);
       return transport.request({ method: 'PUT', path: target, body: upload.factory, retry: upload.replayable, schema: uploadResultSchema });
     },

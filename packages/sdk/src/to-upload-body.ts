@@ -56,7 +56,7 @@ export async function toUploadBody(source: ArtifactSource, onProgress: ProgressL
   if (source instanceof Uint8Array) {
     const bytes = source;
     return {
-      factory: async () => (onProgress === undefined ? { body: bytes, contentType } : { body: asWebStream(counted(slices(bytes), bytes.byteLength, onProgress)), contentType }),
+      factory: async () => (onProgress === undefined ? { body: bytes as Uint8Array<ArrayBuffer>, contentType } : { body: asWebStream(counted(slices(bytes), bytes.byteLength, onProgress)), contentType }),
       replayable: true,
       total: bytes.byteLength,
     };

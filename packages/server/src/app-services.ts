@@ -1,8 +1,10 @@
 import type { ArtifactService, AuthService, RegistryService, TraceIngestService, TraceQueryService, TrackingService } from '@keel/core';
 import type { PromptService } from '@keel/core';
 import type { GatewayConfigService, GatewayService, UsageRecorder } from '@keel/core';
+import type { SignInLinks } from '@keel/core';
 import type { KeelStore } from '@keel/spec';
 import type { HttpMetrics } from './http/http-metrics.ts';
+import type { WebUi } from './web/load-web-ui.ts';
 
 /** What route handlers reach: the core services of one server. */
 export interface AppServices {
@@ -24,5 +26,9 @@ export interface AppServices {
   maxOtlpBytes: number;
   maxSpansPerRequest: number;
   metrics: HttpMetrics;
+  /** The built web UI served at /. */
+  webUi: WebUi;
+  /** The one-time sign-in link printed at start. */
+  signInLinks: SignInLinks;
   version: string;
 }

@@ -11,6 +11,7 @@ import { otlpRoutes } from './otlp/otlp-routes.ts';
 import { openAiGatewayRoutes, requestIdOf } from './gateway/openai-gateway-routes.ts';
 import { toOpenAiError } from './gateway/to-openai-error.ts';
 import { systemRoutes } from './system/system-routes.ts';
+import { sendWebFile, webRoutes } from './web/web-routes.ts';
 
 export interface AppOptions {
   services: AppServices;
@@ -54,7 +55,7 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
       socket.destroy(error);
     },
   });
-  const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services), ...nativeRoutes(services), ...langfusePromptRoutes(services), ...otlpRoutes(services), ...openAiGatewayRoutes(services)];
+  const jsonRoutes: AnyRouteSpec[] = [...systemRoutes(services), ...mlflowRoutes(services), ...nativeRoutes(services), ...langfusePromptRoutes(services), ...otlpRoutes(services), ...openAiGatewayRoutes(services), ...webRoutes(services)];
   const rawRoutes = jsonRoutes.filter((route) => route.rawBody === true);
   const parsedRoutes = jsonRoutes.filter((route) => route.rawBody !== true);
 
@@ -83,6 +84,9 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
     return reply.status(status).send(body);
   });
   app.setNotFoundHandler((request, reply) => {
+    // Deep links into the web UI (/p/default/runs/...) load the app, which routes in the browser.
+    const index = services.webUi.index;
+    if (index !== undefined && isPageRequest(request.method, request.url, request.headers.accept)) return sendWebFile(request, reply, index);
     services.metrics.observeError('unmatched', 'ENDPOINT_NOT_FOUND');
     return reply.status(404).send({ error_code: 'ENDPOINT_NOT_FOUND', message: `No route for ${request.method} ${request.url.split('?')[0] ?? ''}` });
   });
@@ -113,4 +117,13 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
     registerRoutes(scope, rawRoutes, services.auth);
   });
   return { app, routes: jsonRoutes };
+}
+
+const apiPrefixes = ['/api/', '/v1/', '/ajax-api/', '/metrics', '/health', '/version', '/assets/'];
+
+/** A browser navigating to a page of the web UI, not a client calling an API. */
+function isPageRequest(method: string, url: string, accept: string | undefined): boolean {
+  if (method !== 'GET' && method !== 'HEAD') return false;
+  if (accept === undefined || !accept.includes('text/html')) return false;
+  return !apiPrefixes.some((prefix) => url.startsWith(prefix));
 }

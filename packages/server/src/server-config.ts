@@ -28,6 +28,8 @@ export const serverConfigSchema = z.object({
   /** Scale-out: gateway limit counters and the exact response cache live here, shared by every server process. */
   redisUrl: z.string().regex(/^rediss?:\/\//, 'a redis:// or rediss:// URL').optional(),
   /** Names this deployment's keys in Redis, so that several deployments can share one Redis. */
+  /** The built web UI (index.html and assets/); found next to the server by default. */
+  webDir: z.string().min(1).optional(),
   redisPrefix: z.string().regex(/^[A-Za-z0-9._-]{1,64}$/, 'letters, digits, . _ - (at most 64)').default('keel'),
 });
 
@@ -67,6 +69,7 @@ export function serverConfigFromEnv(env: NodeJS.ProcessEnv): ServerConfigInput {
     secretKey: pick('KEEL_SECRET_KEY'),
     redisUrl: pick('KEEL_REDIS_URL'),
     redisPrefix: pick('KEEL_REDIS_PREFIX'),
+    webDir: pick('KEEL_WEB_DIR'),
     workers: pick('KEEL_WORKERS') as unknown as number | undefined,
   };
 }

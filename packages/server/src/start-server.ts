@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdir, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import pino from 'pino';
-import { createArtifactService, createAuthService, createRegistryService, createTraceIngestService, createTraceQueryService, createTrackingService, randomIds, systemClock } from '@keel/core';
+import { createArtifactService, createAuthService, createSignInLinks, createRegistryService, createTraceIngestService, createTraceQueryService, createTrackingService, randomIds, systemClock } from '@keel/core';
 import { createPromptService } from '@keel/core';
 import { createGatewayConfigService, createSecretBox, createUsageRecorder } from '@keel/core';
 import { createLocalArtifactStore, openStore } from '@keel/store';
@@ -16,9 +16,12 @@ import { startRetentionJob } from './start-retention-job.ts';
 import { startSaturationMonitor } from './start-saturation-monitor.ts';
 import type { ServerConfig } from './server-config.ts';
 import { startGateway } from './gateway/start-gateway.ts';
+import { findWebDir, loadWebUi } from './web/load-web-ui.ts';
 
 export interface RunningServer extends KeelApp {
   url: string;
+  /** The web UI's one-time sign-in link for the local administrator; undefined when the UI is not built. */
+  signInUrl: string | undefined;
   /** The services behind the routes (tests drive what has no route of its own, e.g. recording gateway usage). */
   services: AppServices;
   /** Stops taking requests, lets in-flight ones finish, then closes the database. */
@@ -58,9 +61,10 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   });
   const gatewayUsage = createUsageRecorder({ store, clock: systemClock, flushIntervalMs: 1_000, onError: (error) => logger.error({ err: error }, 'gateway usage could not be written; kept for the next flush') });
   const gateway = await startGateway({ configs: gatewayConfig, usage: gatewayUsage, traceIngest, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger, version: keelVersion });
+  const auth = createAuthService({ store, clock: systemClock, ids: randomIds });
   const services: AppServices = {
     store,
-    auth: createAuthService({ store, clock: systemClock, ids: randomIds }),
+    auth,
     tracking: createTrackingService({ store, clock: systemClock, ids: randomIds }),
     registry: createRegistryService({ store, clock: systemClock, ids: randomIds }),
     artifacts: createArtifactService({ store, artifacts: artifactStore, maxArtifactBytes: config.maxArtifactBytes }),
@@ -73,6 +77,8 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     maxOtlpBytes: config.maxBodyBytes,
     maxSpansPerRequest: config.maxSpansPerRequest,
     metrics: createHttpMetrics(),
+    webUi: await loadWebUi(config.webDir ?? findWebDir()),
+    signInLinks: createSignInLinks({ auth, clock: systemClock, ids: randomIds }),
     version: keelVersion,
   };
   services.metrics.watchTraceIngest(() => services.traceIngest.stats());
@@ -94,11 +100,17 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   const port = keelApp.app.server.address();
   const url = typeof port === 'object' && port !== null ? `http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${port.port}` : address;
   logger.info({ url, database: store.dialect, home: config.home, ms: Math.round(performance.now() - startedAt) }, 'keel server ready');
+  // As Jupyter prints its token URL: one click signs the local administrator in to the web UI. The
+  // token sits in the fragment, which browsers never send to a server or in a Referer.
+  const signInUrl = services.webUi.index === undefined ? undefined : `${url}/sign-in#token=${services.signInLinks.issue()}`;
+  if (signInUrl === undefined) logger.warn({ webDir: config.webDir ?? null }, 'the web UI is not built (npm run build): / answers 404');
+  else logger.info({ signInUrl }, `web UI: open ${signInUrl} to sign in (the link works once)`);
   const retention = options.retention === false ? { stop: () => undefined, idle: async () => undefined } : startRetentionJob(store, config.retentionIntervalMs, logger);
   let closing: Promise<void> | undefined;
   return {
     ...keelApp,
     url,
+    signInUrl,
     services,
     close: () => {
       closing ??= (async () => {

@@ -73,6 +73,11 @@ export function createAuthService({ store, clock, ids, keyCacheMs = 2000 }: Auth
       return createKey(await requireProject(projectName), name, role, false);
     },
 
+    /** A new instance administrator key (project `default`), for the web UI's one-time sign-in link. */
+    async createInstanceAdminKey(name: string): Promise<CreatedKey> {
+      return createKey(await requireProject('default'), name, 'admin', true);
+    },
+
     listKeys: (projectId: number | undefined) => store.listApiKeys(projectId),
 
     async revokeKey(id: string, projectId: number | undefined): Promise<void> {

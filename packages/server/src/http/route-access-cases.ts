@@ -23,6 +23,10 @@ export interface Fixture {
   keyId: string;
   /** A trace of two spans (session `session-<marker>`, user `user-<marker>`, a generation on gpt-4o). */
   traceId: string;
+  /** A fresh one-time web UI sign-in token. */
+  signInToken: string;
+  /** The name of one file of the built web UI. */
+  webAsset: string;
 }
 
 type Build = (fixture: Fixture) => KeelRequest;
@@ -90,6 +94,11 @@ export const routeTable: Record<string, RouteCase> = {
   'GET /health': { kind: 'public', request: () => get('/health') },
   'GET /version': { kind: 'public', request: () => get('/version') },
   'GET /metrics': { kind: 'instance', request: () => get('/metrics') },
+
+  // Web UI
+  'GET /': { kind: 'public', request: () => get('/') },
+  'GET /assets/:file': { kind: 'public', request: (f) => get(`/assets/${enc(f.webAsset)}`) },
+  'POST /api/v1/ui/sign-in': { kind: 'public', request: (f) => post('/api/v1/ui/sign-in', { token: f.signInToken }) },
 
   // MLflow experiments
   'POST /api/2.0/mlflow/experiments/create': { kind: 'create', request: (f) => post(mlflow('experiments/create'), { name: f.experimentName }) },

@@ -57,7 +57,8 @@ async function createFixture(project: ProjectKeys): Promise<Fixture> {
   await call(put('/api/v1/trace-settings', traceSettings(marker)));
   await call(put('/api/v1/gateway/config', gatewayDocument(marker)));
   await call(post('/api/v1/gateway/keys', { name: `vk-${marker}` }));
-  return { marker, projectName: project.name, experimentId, experimentName, runId, loggedModelId: logged.model.info.model_id, modelName, promptName, keyId: revocable.key.id, traceId };
+  return { marker, projectName: project.name, experimentId, experimentName, runId, loggedModelId: logged.model.info.model_id, modelName, promptName, keyId: revocable.key.id, traceId,
+    signInToken: server.server.services.signInLinks.issue(), webAsset: server.server.services.webUi.assetNames()[0] ?? 'the-web-ui-is-not-built' };
 }
 
 /** OpenAI's error types, on the gateway's OpenAI routes, as Keel's codes. */

@@ -17,3 +17,5 @@ export const createKeySchema = z.object({ name: z.string().min(1).max(200).defau
 /** A key as created: the only time its secret is shown. */
 export const createdKeySchema = z.object({ key: apiKeySchema, secret: z.string() });
 export const createdProjectSchema = z.object({ project: projectSchema, adminKey: createdKeySchema });
+/** The web UI trades the one-time link's token (`/sign-in#token=...`) for an API key. */
+export const signInRequestSchema = z.object({ token: z.string().min(1).max(200) });

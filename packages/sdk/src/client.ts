@@ -1,0 +1,4 @@
+// The browser-safe entry: the API client without tracing (which needs Node). The web UI imports this.
+export { createKeelClient, type KeelClient, type KeelClientOptions } from './create-keel-client.ts';
+export { KeelApiError, isKeelApiError } from './keel-api-error.ts';
+export type { Run, RunInfo, RunStatus, Metric, KeyValue, Page, Project, Role, Experiment, ViewType } from '@keel/spec';

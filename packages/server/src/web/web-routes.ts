@@ -1,0 +1,49 @@
+import type { FastifyReply, FastifyRequest } from 'fastify';
+import { KeelError, signInRequestSchema } from '@keel/spec';
+import { z } from 'zod';
+import type { AppServices } from '../app-services.ts';
+import { defineRoute } from '../http/route-spec.ts';
+import type { WebFile } from './load-web-ui.ts';
+
+// The UI talks only to its own origin; uPlot sets inline styles, and artifact previews are blob: URLs.
+const contentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
+
+export function sendWebFile(request: FastifyRequest, reply: FastifyReply, file: WebFile): FastifyReply {
+  const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
+  void reply.type(file.contentType).header('cache-control', file.cacheControl).header('x-content-type-options', 'nosniff').header('vary', 'accept-encoding');
+  if (file.contentType.startsWith('text/html')) void reply.header('content-security-policy', contentSecurityPolicy).header('referrer-policy', 'no-referrer');
+  if (gzip) void reply.header('content-encoding', 'gzip');
+  return reply.send(gzip ? file.gzipped : file.body);
+}
+
+const notBuilt = () => new KeelError('ENDPOINT_NOT_FOUND', 'The web UI is not built: run `npm run build` (npm install does it), or set KEEL_WEB_DIR');
+
+/** The web UI's files, and the sign-in link's exchange. Deep links (/p/...) get index.html from the not-found handler. */
+export function webRoutes({ webUi, signInLinks }: AppServices) {
+  return [
+    defineRoute({
+      method: 'GET', url: '/', access: 'public', api: 'system', summary: 'The web UI',
+      handler: async ({ request, reply }) => {
+        if (webUi.index === undefined) throw notBuilt();
+        return sendWebFile(request, reply, webUi.index);
+      },
+    }),
+    defineRoute({
+      method: 'GET', url: '/assets/:file', access: 'public', api: 'system', summary: 'A file of the web UI',
+      params: z.object({ file: z.string() }),
+      handler: async ({ request, reply, params }) => {
+        const file = webUi.asset(params.file);
+        if (file === undefined) throw new KeelError('RESOURCE_DOES_NOT_EXIST', `No web UI file named '${params.file}'`);
+        return sendWebFile(request, reply, file);
+      },
+    }),
+    defineRoute({
+      method: 'POST', url: '/api/v1/ui/sign-in', access: 'public', api: 'native', summary: 'Trade the one-time sign-in link printed by keel server for an API key',
+      body: signInRequestSchema,
+      handler: async ({ body }) => {
+        const created = await signInLinks.redeem(body.token);
+        return { apiKey: created.secret, project: created.key.projectName };
+      },
+    }),
+  ];
+}
