@@ -30,7 +30,7 @@ export async function startTestServer(options: {
   await prepareHome?.(home);
   const silent = new Writable({ write: (_chunk, _encoding, callback) => callback() });
   const server = await startServer(
-    resolveServerConfig({ home, host: '127.0.0.1', port: 0, logLevel: 'warn', ...serverOptions }),
+    resolveServerConfig({ home, host: '127.0.0.1', port: 0, logLevel: 'warn', webDir: process.env.KEEL_WEB_DIR, ...serverOptions }),
     { onLog: silent, env },
   );
   const credentials = JSON.parse(await readFile(path.join(home, 'credentials.json'), 'utf8')) as { api_key: string };
