@@ -3,13 +3,12 @@ import Database from 'better-sqlite3';
 import { type BenchResult, type Figure, printFigures } from './lib/figure.ts';
 import { formatMs, formatNumber } from './lib/format-number.ts';
 import { KeelClient } from './lib/keel-client.ts';
-import { type KeelServer, startKeelServer } from './lib/keel-server.ts';
+import { startKeelServer } from './lib/keel-server.ts';
 import { requireNoErrors, runLoad } from './lib/load-generator.ts';
-import { baseTimestamp } from './lib/metric-batches.ts';
-import { parallel } from './lib/parallel.ts';
 import { type LatencySummary, summarizeLatencies } from './lib/percentiles.ts';
-import { note, progressReporter } from './lib/progress.ts';
+import { note } from './lib/progress.ts';
 import { runIfMain } from './lib/run-if-main.ts';
+import { seedMetricHistory } from './lib/seed-metric-history.ts';
 import { makeTempDir, removeTempDir } from './lib/temp-dir.ts';
 import { writeResult } from './lib/write-result.ts';
 
@@ -26,39 +25,6 @@ export interface MetricDownsamplingResult extends BenchResult {
 }
 
 const key = 'loss';
-
-/** A training curve with noise and rare spikes, so that keeping extremes matters. */
-function value(step: number): number {
-  const noise = Math.sin(step * 12.9898) * 43758.5453;
-  const jitter = noise - Math.floor(noise);
-  const spike = step % 99_991 === 7 ? 25 : 0;
-  return 2 / (1 + step / 50_000) + 0.1 * jitter + spike;
-}
-
-async function seed(server: KeelServer, points: number): Promise<{ runId: string; max: number }> {
-  const client = new KeelClient(server.url, server.apiKey);
-  try {
-    const experimentId = await client.createExperiment('history');
-    const runId = await client.createRun(experimentId);
-    const batch = 1000;
-    const batches = Math.ceil(points / batch);
-    const progress = progressReporter('seed 1 run', points);
-    let done = 0;
-    let max = -Infinity;
-    for (let step = 0; step < points; step += 1) max = Math.max(max, value(step));
-    await parallel(batches, 4, async (index) => {
-      const metrics = [];
-      for (let step = index * batch; step < Math.min(points, (index + 1) * batch); step += 1) metrics.push({ key, value: value(step), timestamp: baseTimestamp + step, step });
-      await client.post('/api/2.0/mlflow/runs/log-batch', { run_id: runId, metrics });
-      done += metrics.length;
-      progress.tick(done);
-    });
-    progress.finish();
-    return { runId, max };
-  } finally {
-    client.close();
-  }
-}
 
 /** Reads the whole series straight from the SQLite file, as a client without downsampling would need. */
 function rawReadAll(home: string, runId: string, times: number): { latency: LatencySummary; rows: number } {
@@ -100,7 +66,7 @@ export async function metricDownsampling(options: MetricDownsamplingOptions = {}
     const seedStarted = performance.now();
     let seedMs = 0;
     try {
-      const seeded = await seed(server, points);
+      const seeded = await seedMetricHistory(server, { experimentName: 'history', key, points });
       seedMs = performance.now() - seedStarted;
       runId = seeded.runId;
       const client = new KeelClient(server.url, server.apiKey);

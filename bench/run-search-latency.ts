@@ -2,14 +2,13 @@ import pg from 'pg';
 import { type Backend, type BenchResult, type Figure, printFigures } from './lib/figure.ts';
 import { formatMs, formatNumber } from './lib/format-number.ts';
 import { KeelClient } from './lib/keel-client.ts';
-import { type KeelServer, startKeelServer } from './lib/keel-server.ts';
+import { startKeelServer } from './lib/keel-server.ts';
 import { requireNoErrors, runLoad } from './lib/load-generator.ts';
-import { baseTimestamp, seededRandom } from './lib/metric-batches.ts';
-import { parallel } from './lib/parallel.ts';
 import { type LatencySummary, summarizeLatencies } from './lib/percentiles.ts';
 import { createPostgresSchema, type PostgresSchema } from './lib/postgres-schema.ts';
-import { note, progressReporter } from './lib/progress.ts';
+import { note } from './lib/progress.ts';
 import { runIfMain } from './lib/run-if-main.ts';
+import { seedRuns } from './lib/seed-runs.ts';
 import { type RawSearch, rawPostgresSearch, rawSqliteSearch, type SearchShape } from './lib/search-baseline.ts';
 import { makeTempDir, removeTempDir } from './lib/temp-dir.ts';
 import { writeResult } from './lib/write-result.ts';
@@ -34,29 +33,6 @@ export interface RunSearchLatencyResult extends BenchResult {
 const shape: SearchShape = { filterKey: 'm3', threshold: 0.5, orderKey: 'm7' };
 const filter = `metrics.${shape.filterKey} > ${shape.threshold}`;
 const orderBy = `metrics.${shape.orderKey} DESC`;
-
-/** Every run gets its metrics and params in one log-batch (20 + 20 items), clients in parallel. */
-async function seed(server: KeelServer, runs: number, metricsPerRun: number, paramsPerRun: number): Promise<string> {
-  const client = new KeelClient(server.url, server.apiKey);
-  try {
-    const experimentId = await client.createExperiment('search');
-    const progress = progressReporter('seed runs', runs);
-    let done = 0;
-    await parallel(runs, 16, async (index) => {
-      const runId = await client.createRun(experimentId, baseTimestamp + index);
-      const random = seededRandom(index + 1);
-      const metrics = Array.from({ length: metricsPerRun }, (_unused, key) => ({ key: `m${key}`, value: random(), timestamp: baseTimestamp + index, step: 0 }));
-      const params = Array.from({ length: paramsPerRun }, (_unused, key) => ({ key: `p${key}`, value: `value-${Math.floor(random() * 1000)}` }));
-      await client.post('/api/2.0/mlflow/runs/log-batch', { run_id: runId, metrics, params, tags: [] });
-      done += 1;
-      progress.tick(done);
-    });
-    progress.finish();
-    return experimentId;
-  } finally {
-    client.close();
-  }
-}
 
 async function analyze(url: string): Promise<void> {
   const client = new pg.Client({ connectionString: url });
@@ -108,7 +84,7 @@ export async function runSearchLatency(options: RunSearchLatencyOptions = {}): P
     const seedStarted = performance.now();
     let seedMs = 0;
     try {
-      const experimentId = await seed(server, runs, metricsPerRun, paramsPerRun);
+      const experimentId = await seedRuns(server, { experimentName: 'search', runs, metricsPerRun, paramsPerRun });
       seedMs = performance.now() - seedStarted;
       // What autovacuum's analyze does within a minute of a bulk load; without fresh statistics the
       // planner picks plans that nobody sees after the first minute (measured: ~8x slower).

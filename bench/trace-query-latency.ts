@@ -1,22 +1,18 @@
 import { existsSync, statSync } from 'node:fs';
 import path from 'node:path';
-import Database from 'better-sqlite3';
-import type { AggregateGroup, KeelStore, ProjectSpan } from '@keel/spec';
+import type { AggregateGroup, KeelStore } from '@keel/spec';
 import { openStore } from '@keel/store';
 import { type BenchResult, type Figure, printFigures } from './lib/figure.ts';
 import { formatMs, formatNumber } from './lib/format-number.ts';
 import { genAiModels } from './lib/gen-ai-models.ts';
-import { genAiTrace, type PlannedSpan } from './lib/gen-ai-trace.ts';
 import { KeelClient } from './lib/keel-client.ts';
 import { startKeelServer } from './lib/keel-server.ts';
 import { requireNoErrors, runLoad } from './lib/load-generator.ts';
-import { seededRandom } from './lib/metric-batches.ts';
 import { type LatencySummary, summarizeLatencies } from './lib/percentiles.ts';
-import { note, progressReporter } from './lib/progress.ts';
+import { note } from './lib/progress.ts';
 import { runIfMain } from './lib/run-if-main.ts';
-import { createSpanIds } from './lib/span-ids.ts';
+import { checkpointWal, seedTraceSpans } from './lib/seed-trace-spans.ts';
 import { makeTempDir, removeTempDir } from './lib/temp-dir.ts';
-import { toSpanRecord } from './lib/to-span-record.ts';
 import { writeResult } from './lib/write-result.ts';
 
 export interface TraceQueryLatencyOptions {
@@ -39,60 +35,7 @@ interface Query {
   inProcess: (store: KeelStore) => Promise<unknown>;
 }
 
-/**
- * Seeds whole GenAI traces straight into the store, 2,000 spans per insertSpans call (the server's
- * write batch). Generating a million spans' text costs more than inserting them, so 2,000 traces
- * are generated once and reused with fresh ids, times and users.
- */
-async function seed(store: KeelStore, projectId: number, spans: number, days: number): Promise<number> {
-  const random = seededRandom(5);
-  const ids = createSpanIds();
-  // Shorter messages than the ingest bench: a million spans of several KB would make seeding the bench.
-  const pool = Array.from({ length: 2000 }, () => genAiTrace(random, ids, 0, { textScale: 0.2 }));
-  const fromMs = windowEndMs - days * dayMs;
-  // The trace count that gives `spans` spans at the pool's spans per trace, spread evenly over the window.
-  const perTrace = pool.reduce((total, trace) => total + trace.length, 0) / pool.length;
-  const traces = Math.ceil(spans / perTrace);
-  const stepMs = (days * dayMs) / traces;
-  const progress = progressReporter('seed spans', spans);
-  let stored = 0;
-  let pending: ProjectSpan[] = [];
-  for (let trace = 0; trace < traces && stored + pending.length < spans; trace += 1) {
-    const template = pool[trace % pool.length] ?? [];
-    const traceId = ids.nextTraceId();
-    const startMs = fromMs + trace * stepMs + random() * stepMs * 0.5;
-    const userNumber = Math.floor(random() * 5000);
-    const renamed = new Map(template.map((span) => [span.spanId, ids.nextSpanId()]));
-    for (const span of template) {
-      const fresh: PlannedSpan = {
-        ...span, traceId, spanId: renamed.get(span.spanId) ?? span.spanId, parentSpanId: span.parentSpanId === null ? null : (renamed.get(span.parentSpanId) ?? null),
-        startMs: startMs + span.startMs, userId: `user-${userNumber}`, sessionId: `session-${userNumber}-${trace % 8}`,
-      };
-      pending.push({ projectId, span: toSpanRecord(fresh) });
-    }
-    if (pending.length >= 2000) {
-      await store.insertSpans(pending);
-      stored += pending.length;
-      pending = [];
-      progress.tick(stored);
-    }
-  }
-  if (pending.length > 0) await store.insertSpans(pending);
-  stored += pending.length;
-  progress.finish();
-  return stored;
-}
-
 const fileMb = (file: string): number => (existsSync(file) ? statSync(file).size / 1024 / 1024 : 0);
-
-function checkpointWal(database: string): void {
-  const db = new Database(database);
-  try {
-    db.pragma('wal_checkpoint(TRUNCATE)');
-  } finally {
-    db.close();
-  }
-}
 
 async function timeInProcess(store: KeelStore, query: Query, count: number): Promise<LatencySummary> {
   const latencies: number[] = [];
@@ -151,7 +94,7 @@ export async function traceQueryLatency(options: TraceQueryLatencyOptions = {}):
       if (project === undefined) throw new Error('the server did not create the default project');
       projectId = project.id;
       const seedStarted = performance.now();
-      seeded = await seed(store, projectId, spans, days);
+      seeded = await seedTraceSpans(store, { projectId, spans, days, windowEndMs });
       seedMs = performance.now() - seedStarted;
       // A server's checkpointer keeps the WAL short between bursts; after a bulk load at full speed
       // it is gigabytes long, and every read would pay for that. Checkpoint it, as idle time would.
