@@ -19,6 +19,10 @@ await build({
 });
 console.log(`built dist/keel.mjs in ${Date.now() - started} ms`);
 
+// Tests that spawn the bundled server rebuild only the bundle (--cli-only): dist/web is built once
+// at install, and rebuilding it under running tests would pull files from under their servers.
+if (process.argv.includes('--cli-only')) process.exit(0);
+
 const webStarted = Date.now();
 await buildWeb({ configFile: 'packages/web/vite.config.ts', logLevel: 'warn' });
 console.log(`built dist/web in ${Date.now() - webStarted} ms`);

@@ -31,7 +31,7 @@ export interface RunningServer extends KeelApp {
 export const keelVersion = '0.1.0';
 
 /** The composition root of `keel server`: the one place that picks adapters. */
-export async function startServer(config: ServerConfig, options: { onLog?: pino.DestinationStream; /** Where gateway `{ env }` secrets are read; process.env by default. */ env?: Readonly<Record<string, string | undefined>>; /** Run the trace retention job (one worker of several runs it). Default true. */ retention?: boolean } = {}): Promise<RunningServer> {
+export async function startServer(config: ServerConfig, options: { onLog?: pino.DestinationStream; /** Where gateway `{ env }` secrets are read; process.env by default. */ env?: Readonly<Record<string, string | undefined>>; /** Run the trace retention job (one worker of several runs it). Default true. */ retention?: boolean; /** The web UI's one-time sign-in token, when a primary process hands the same one to every worker. */ signInToken?: string } = {}): Promise<RunningServer> {
   const startedAt = performance.now();
   // Credentials never reach the log, even when an object holding one is logged by mistake.
   const redact = { paths: ['api_key', '*.api_key', '*.*.api_key', 'secret', '*.secret', '*.*.secret', 'headers.authorization', '*.headers.authorization'], censor: '[redacted]' };
@@ -102,7 +102,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   logger.info({ url, database: store.dialect, home: config.home, ms: Math.round(performance.now() - startedAt) }, 'keel server ready');
   // As Jupyter prints its token URL: one click signs the local administrator in to the web UI. The
   // token sits in the fragment, which browsers never send to a server or in a Referer.
-  const signInUrl = services.webUi.index === undefined ? undefined : `${url}/sign-in#token=${services.signInLinks.issue()}`;
+  const signInUrl = services.webUi.index === undefined ? undefined : `${url}/sign-in#token=${services.signInLinks.issue(options.signInToken)}`;
   if (signInUrl === undefined) logger.warn({ webDir: config.webDir ?? null }, 'the web UI is not built (npm run build): / answers 404');
   else logger.info({ signInUrl }, `web UI: open ${signInUrl} to sign in (the link works once)`);
   const retention = options.retention === false ? { stop: () => undefined, idle: async () => undefined } : startRetentionJob(store, config.retentionIntervalMs, logger);

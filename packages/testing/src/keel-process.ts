@@ -52,7 +52,7 @@ export async function buildKeelBinary(): Promise<string> {
     const built = await readFile(stamp, 'utf8').catch(() => '');
     const binary = await stat(keelBinaryPath).catch(() => undefined);
     if (built !== run || binary === undefined) {
-      await promisify(execFile)(process.execPath, ['scripts/build.mjs'], { cwd: repositoryRoot });
+      await promisify(execFile)(process.execPath, ['scripts/build.mjs', '--cli-only'], { cwd: repositoryRoot });
       await writeFile(stamp, run);
     }
   } finally {

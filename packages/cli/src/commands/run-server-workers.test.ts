@@ -59,6 +59,13 @@ describe('keel server --workers', () => {
       expect(children).toHaveLength(2);
       const urls = [...keel.output().matchAll(/"url":"([^"]+)"/g)].map((match) => match[1]);
       expect(new Set(urls).size, 'both workers listen on the same address').toBe(1);
+      // The primary prints one web UI sign-in link that every worker accepts.
+      const link = /web UI sign-in: (\S+)/.exec(keel.output())?.[1];
+      expect(link).toMatch(new RegExp(`^${keel.url.replace(/[.]/g, '\\.')}/sign-in#token=`));
+      const redeemed = await fetch(`${keel.url}/api/v1/ui/sign-in`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ token: new URL(link ?? '').hash.slice('#token='.length) }) });
+      expect(redeemed.status).toBe(200);
+      const { apiKey } = (await redeemed.json()) as { apiKey: string };
+      expect((await fetch(`${keel.url}/api/v1/projects`, { headers: { authorization: `Bearer ${apiKey}` } })).status).toBe(200);
 
       const admin = gatewayAdmin(keel.url, (await readCredentials(keel.home)).api_key);
       await admin.configure({ providers: [{ name: 'fake', type: 'openai', base_url: upstream.baseURL, api_key: 'sk-x' }], models: [{ name: 'chat', targets: [{ provider: 'fake', model: 'gpt-4o-mini' }] }] });

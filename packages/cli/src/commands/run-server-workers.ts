@@ -1,4 +1,5 @@
 import cluster, { type Worker } from 'node:cluster';
+import { randomBytes } from 'node:crypto';
 import type { ServerConfig } from '@keel/server';
 
 /**
@@ -15,8 +16,10 @@ export function runServerWorkers(config: ServerConfig): void {
     process.exit(2);
   }
   let stopping = false;
+  // Every worker accepts the same one-time web UI sign-in token (once each: see decision 0007).
+  const signInToken = randomBytes(24).toString('base64url');
   const fork = (index: number): Worker => {
-    const worker = cluster.fork({ KEEL_WORKER_INDEX: String(index) });
+    const worker = cluster.fork({ KEEL_WORKER_INDEX: String(index), KEEL_SIGN_IN_TOKEN: signInToken });
     worker.on('exit', (code, signal) => {
       if (stopping) return;
       process.stderr.write(`keel: worker ${index} exited (${signal ?? code}); starting another\n`);
@@ -25,7 +28,9 @@ export function runServerWorkers(config: ServerConfig): void {
     return worker;
   };
   const first = fork(0);
-  first.once('listening', () => {
+  first.once('listening', (address) => {
+    const host = address.address === undefined || address.address === null || address.address === '' ? config.host : address.address;
+    process.stderr.write(`keel: ${config.workers} workers; web UI sign-in: http://${host.includes(':') ? `[${host}]` : host}:${address.port}/sign-in#token=${signInToken} (the link works once)\n`);
     for (let index = 1; index < config.workers; index += 1) fork(index);
   });
   const stop = (signal: NodeJS.Signals): void => {

@@ -19,6 +19,7 @@ export function registerServerCommand(program: Command): void {
     .option('--trace-max-requests <n>', 'OTLP requests in progress at once before 503 (KEEL_TRACE_MAX_REQUESTS, default 32)')
     .option('--max-spans-per-request <n>', 'most spans in one OTLP request (KEEL_MAX_SPANS_PER_REQUEST, default 10000)')
     .option('--retention-interval-ms <n>', 'how often trace retention runs (KEEL_RETENTION_INTERVAL_MS, default 1 hour)')
+    .option('--web-dir <dir>', 'the built web UI to serve at / (KEEL_WEB_DIR, default dist/web beside the server)')
     .option('--workers <n>', 'server processes sharing the port, to use every core; above 1 needs KEEL_REDIS_URL (KEEL_WORKERS, default 1)')
     .action(async (flags: Record<string, string | undefined>) => {
       const fromEnv = serverConfigFromEnv(process.env);
@@ -29,7 +30,10 @@ export function registerServerCommand(program: Command): void {
         return;
       }
       // In a worker, only the first runs the retention job; the primary forwards SIGTERM.
-      const server = await startServer(config, { retention: !cluster.isWorker || process.env.KEEL_WORKER_INDEX === '0' });
+      const signInToken = cluster.isWorker ? process.env.KEEL_SIGN_IN_TOKEN : undefined;
+      const server = await startServer(config, { retention: !cluster.isWorker || process.env.KEEL_WORKER_INDEX === '0', ...(signInToken === undefined ? {} : { signInToken }) });
+      // As Jupyter prints its token URL (the primary prints it when there are workers).
+      if (!cluster.isWorker && server.signInUrl !== undefined) process.stderr.write(`keel: web UI at ${server.url}; sign in with ${server.signInUrl} (the link works once)\n`);
       const stop = (signal: string) => {
         process.stderr.write(`keel: ${signal} received, draining requests\n`);
         server.close().then(

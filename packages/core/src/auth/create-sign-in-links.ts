@@ -5,8 +5,8 @@ import { hashApiKey } from './api-key-secret.ts';
 import type { AuthService, CreatedKey } from './auth-service.ts';
 
 export interface SignInLinks {
-  /** A new one-time token (the previous one stops working). */
-  issue(): string;
+  /** A new one-time token (the previous one stops working); `given` is used when set (several worker processes share the primary's). */
+  issue(given?: string): string;
   /** Trades the token for a new instance administrator key, once. */
   redeem(token: string): Promise<CreatedKey>;
 }
@@ -28,8 +28,8 @@ export function createSignInLinks({ auth, clock, ids, ttlMs = 24 * 60 * 60 * 100
   let active: { hash: Buffer; expiresAt: number } | undefined;
   const refuse = () => new KeelError('UNAUTHENTICATED', 'This sign-in link was already used or has expired. Restart `keel server` for a new one, or sign in with an API key.');
   return {
-    issue() {
-      const token = ids.secret(32);
+    issue(given) {
+      const token = given ?? ids.secret(32);
       active = { hash: Buffer.from(hashApiKey(token), 'hex'), expiresAt: clock.now() + ttlMs };
       return token;
     },
