@@ -7,12 +7,18 @@ import { JsonBlock } from '../components/traces/json-block.tsx';
 import { TraceStatus } from '../components/traces/trace-status.tsx';
 import { formatDuration, formatNumber, formatTime, formatUsd } from '../lib/format.ts';
 import { newTurnMessages } from '../lib/traces/new-turn-messages.ts';
-import { toConversation } from '../lib/traces/to-conversation.ts';
+import { type ConversationMessage, toConversation } from '../lib/traces/to-conversation.ts';
 import { usePagedList } from '../lib/traces/use-paged-list.ts';
 
+/** A root span's input or output: messages, or plain text said by `role`; null when it is neither. */
+function asConversation(value: unknown, role: 'user' | 'assistant'): ConversationMessage[] | null {
+  if (typeof value === 'string') return value === '' ? null : [{ role, parts: [{ kind: 'text', text: value }] }];
+  return toConversation(value);
+}
+
 function Turn({ trace, base }: { trace: WireTraceSummary; base: string }) {
-  const input = toConversation(trace.input);
-  const output = toConversation(trace.output);
+  const input = asConversation(trace.input, 'user');
+  const output = asConversation(trace.output, 'assistant');
   return (
     <li className="session-turn" aria-label={`Turn ${trace.name}`}>
       <div className="session-turn-head">

@@ -37,8 +37,8 @@ export function SessionsPage() {
   const columns = useMemo((): TableColumn<SessionSummary>[] => [
     { id: 'session', header: 'Session', width: 'minmax(12rem, 1.5fr)', cell: (row) => <Link to={`${base}/sessions/${encodeURIComponent(row.sessionId)}`}>{row.sessionId}</Link> },
     { id: 'traces', header: 'Traces', width: '5.5rem', align: 'right', cell: (row) => formatNumber(row.traceCount) },
-    { id: 'first', header: 'First', width: '11rem', cell: (row) => <span className="mono">{formatTime(row.firstUs / 1000)}</span> },
-    { id: 'last', header: 'Last', width: '11rem', cell: (row) => <span className="mono">{formatTime(row.lastUs / 1000)}</span> },
+    { id: 'first', header: 'First', width: '12.5rem', cell: (row) => <span className="mono">{formatTime(row.firstUs / 1000)}</span> },
+    { id: 'last', header: 'Last', width: '12.5rem', cell: (row) => <span className="mono">{formatTime(row.lastUs / 1000)}</span> },
     { id: 'length', header: 'Length', width: '7rem', align: 'right', cell: (row) => formatDuration((row.lastUs - row.firstUs) / 1000) },
     { id: 'users', header: 'Users', width: 'minmax(7rem, 1fr)', cell: (row) => row.userIds.join(', ') || <span className="muted">—</span> },
     { id: 'tokens', header: 'Tokens', width: '7rem', align: 'right', cell: (row) => formatNumber(row.inputTokens + row.outputTokens) },

@@ -37,7 +37,7 @@ export function TracesPage() {
   }, [hasMore, loadMore]);
 
   const columns = useMemo((): TableColumn<WireTraceSummary>[] => [
-    { id: 'time', header: 'Time', width: '11rem', cell: (row) => <span className="mono">{formatTime(row.startUs / 1000)}</span> },
+    { id: 'time', header: 'Time', width: '12.5rem', cell: (row) => <span className="mono">{formatTime(row.startUs / 1000)}</span> },
     { id: 'name', header: 'Name', width: 'minmax(10rem, 1.4fr)', cell: (row) => <Link to={`${base}/traces/${row.traceId}`}>{row.name || '(unnamed)'}</Link> },
     { id: 'duration', header: 'Duration', width: '6.5rem', align: 'right', cell: (row) => formatDuration(row.latencyMs) },
     { id: 'tokens', header: 'Tokens', width: '7rem', align: 'right', cell: (row) => <span title={`${formatNumber(row.inputTokens)} in, ${formatNumber(row.outputTokens)} out`}>{formatNumber(row.inputTokens + row.outputTokens)}</span> },
@@ -68,7 +68,7 @@ export function TracesPage() {
               rowKey={(row) => row.traceId}
               onOpen={(row) => void navigate(`${base}/traces/${row.traceId}`)}
               onNearEnd={onNearEnd}
-              height="calc(100vh - 17rem)"
+              height="calc(100vh - 20rem)"
             />
             <p className="list-footer" role="status" aria-live="polite">
               {formatNumber(rows.length)} traces shown{hasMore ? (list.loading ? ', loading more…' : '; scroll for more') : ''}.
