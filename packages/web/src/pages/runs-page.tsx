@@ -66,7 +66,7 @@ export function RunsPage() {
         ...sorted('attributes.run_name'),
       },
       { id: 'status', header: 'Status', width: '7rem', cell: (run) => <RunStatusPill status={run.info.status} />, ...sorted('attributes.status') },
-      { id: 'start', header: 'Started', width: '11rem', cell: (run) => formatTime(run.info.startTime), ...sorted('attributes.start_time', 'desc') },
+      { id: 'start', header: 'Started', width: '12.5rem', cell: (run) => formatTime(run.info.startTime), ...sorted('attributes.start_time', 'desc') },
       {
         id: 'duration',
         header: 'Duration',
@@ -142,7 +142,8 @@ export function RunsPage() {
               onOpen={(run) => void navigate(runLink(run))}
               onNearEnd={onNearEnd}
               selectedKeys={selected}
-              height="calc(100vh - 17rem)"
+              // Short lists take their own height; long ones fill the window and scroll.
+              height={`min(calc(100vh - 17rem), ${items.length * 34 + 2}px)`}
             />
           )}
         </LoadState>

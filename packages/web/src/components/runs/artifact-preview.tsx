@@ -113,15 +113,17 @@ function prettyJson(text: string, truncated: boolean): string {
 function CsvTable({ text, label }: { text: string; label: string }) {
   const { rows, truncated } = useMemo(() => parseCsv(text, csvPreviewRows + 1), [text]);
   const [header = [], ...body] = rows;
+  // A column whose every cell is a number reads right-aligned, header included.
+  const numeric = header.map((_, index) => body.length > 0 && body.every((row) => /^\s*-?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?\s*$/.test(row[index] ?? '')));
   return (
     <div className="csv-preview">
       <table className="simple" aria-label={label}>
         <thead>
-          <tr>{header.map((cell, index) => <th key={index} scope="col">{cell}</th>)}</tr>
+          <tr>{header.map((cell, index) => <th key={index} scope="col" className={numeric[index] === true ? 'num' : undefined}>{cell}</th>)}</tr>
         </thead>
         <tbody>
           {body.map((row, rowIndex) => (
-            <tr key={rowIndex}>{row.map((cell, index) => <td key={index} className={/^-?\d/.test(cell) ? 'num' : undefined}>{cell}</td>)}</tr>
+            <tr key={rowIndex}>{row.map((cell, index) => <td key={index} className={numeric[index] === true ? 'num' : undefined}>{cell}</td>)}</tr>
           ))}
         </tbody>
       </table>

@@ -1,3 +1,4 @@
+import { useEffect, useRef, useState } from 'react';
 import { formatNumber } from '../../lib/format.ts';
 import { seriesColor } from '../line-chart.tsx';
 import './runs.css';
@@ -21,22 +22,29 @@ interface Scale {
   ticks: { at: number; text: string }[];
 }
 
-/** Numbers on a linear scale; anything else as evenly spaced categories. */
+/**
+ * Numbers on a linear scale (logarithmic when positive and spanning two decades or more, as
+ * learning rates do); anything else as evenly spaced categories.
+ */
 function scaleFor(values: readonly (number | string | undefined)[]): Scale {
   const present = values.filter((value): value is number | string => value !== undefined && value !== '');
   const numbers = present.map((value) => (typeof value === 'number' ? value : Number(value)));
   if (present.length > 0 && numbers.every((value) => Number.isFinite(value))) {
     const min = Math.min(...numbers);
     const max = Math.max(...numbers);
-    const span = max - min;
+    const log = min > 0 && max / min >= 100;
+    const scaled = (value: number) => (log ? Math.log10(value) : value);
+    const low = scaled(min);
+    const span = scaled(max) - low;
+    const middle = log ? 10 ** (low + span / 2) : min + span / 2;
     return {
       position: (value) => {
         if (value === undefined || value === '') return undefined;
         const number = typeof value === 'number' ? value : Number(value);
         if (!Number.isFinite(number)) return undefined;
-        return span === 0 ? 0.5 : (number - min) / span;
+        return span === 0 ? 0.5 : (scaled(number) - low) / span;
       },
-      ticks: span === 0 ? [{ at: 0.5, text: formatNumber(min) }] : [{ at: 0, text: formatNumber(min) }, { at: 0.5, text: formatNumber(min + span / 2) }, { at: 1, text: formatNumber(max) }],
+      ticks: span === 0 ? [{ at: 0.5, text: formatNumber(min) }] : [{ at: 0, text: formatNumber(min) }, { at: 0.5, text: formatNumber(middle) }, { at: 1, text: formatNumber(max) }],
     };
   }
   const categories = [...new Set(present.map(String))].sort((a, b) => a.localeCompare(b, undefined, { numeric: true }));
@@ -61,13 +69,23 @@ const side = 70;
  * them, coloured as the run's series in the charts. A run missing a value skips that axis.
  */
 export function ParallelCoordinates({ axes, lines }: { axes: readonly ParallelAxis[]; lines: readonly ParallelLine[] }) {
-  if (axes.length < 2) return <div className="state state-empty">Choose at least two params or metrics to draw.</div>;
-  const width = Math.max(480, side * 2 + (axes.length - 1) * 150);
+  const box = useRef<HTMLDivElement>(null);
+  const [boxWidth, setBoxWidth] = useState(0);
+  useEffect(() => {
+    const element = box.current;
+    if (element === null) return;
+    const observer = new ResizeObserver(() => setBoxWidth(element.clientWidth));
+    observer.observe(element);
+    return () => observer.disconnect();
+  }, []);
+  if (axes.length < 2) return <div className="state state-empty" ref={box}>Choose at least two params or metrics to draw.</div>;
+  // Fills the box; scrolls sideways rather than squeezing axes closer than 110px.
+  const width = Math.max(480, boxWidth - 8, side * 2 + (axes.length - 1) * 110);
   const x = (index: number) => side + (index * (width - side * 2)) / (axes.length - 1);
   const y = (position: number) => top + (1 - position) * (height - top - bottom);
   const scales = axes.map((axis) => scaleFor(axis.values));
   return (
-    <div className="parallel-scroll">
+    <div className="parallel-scroll" ref={box}>
       <svg className="parallel" role="img" aria-label="Parallel coordinates" viewBox={`0 0 ${width} ${height}`} width={width} height={height}>
         {axes.map((axis, index) => (
           <g key={axis.id} className="parallel-axis" transform={`translate(${x(index)},0)`}>

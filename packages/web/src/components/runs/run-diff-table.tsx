@@ -55,7 +55,7 @@ export function RunDiffTable({ runs, runLink }: { runs: readonly Run[]; runLink:
               <tr key={`${row.kind}:${row.key}`} className={row.differs ? 'differs' : undefined} data-differs={row.differs}>
                 <th scope="row"><span className="col-kind">{row.kind}</span> <span className="mono">{row.key}</span></th>
                 {row.values.map((value, index) => (
-                  <td key={index} className={`mono${row.kind === 'metric' ? ' num' : ''}`}>{value ?? '—'}</td>
+                  <td key={index} className="mono">{value ?? '—'}</td>
                 ))}
               </tr>
             ))}

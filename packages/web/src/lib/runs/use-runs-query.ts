@@ -49,7 +49,7 @@ export function useRunsQuery(): [RunsQuery, (change: Partial<RunsQuery>) => void
           if (change.selected !== undefined) set('sel', change.selected.join(','), '');
           return next;
         },
-        { replace: true },
+        { replace: true, flushSync: true },
       );
     },
     [setParams],
