@@ -14,6 +14,7 @@ import { sdkSpanOverhead } from './sdk-span-overhead.ts';
 import { serverMemory } from './server-memory.ts';
 import { smallBatchRate } from './small-batch-rate.ts';
 import { traceQueryLatency } from './trace-query-latency.ts';
+import { webUi } from './web-ui.ts';
 
 /** Figures of the same bench on SQLite and PostgreSQL, side by side. */
 function printSideBySide(sqlite: readonly Figure[], postgres: readonly Figure[]): void {
@@ -66,6 +67,8 @@ async function main(): Promise<void> {
   results.push(await sdkSpanOverhead());
   note('\n-- gateway');
   results.push(await gatewayOverhead());
+  note('\n-- web UI');
+  results.push(await webUi());
   const postgresUrl = process.env.KEEL_TEST_POSTGRES_URL;
   const postgres: BenchResult[] = [];
   if (postgresUrl !== undefined && postgresUrl !== '') {

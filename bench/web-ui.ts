@@ -125,8 +125,8 @@ export async function webUi(options: WebUiOptions = {}): Promise<BenchResult> {
       const runsBig = await measurePage(newPage, at(`experiments/${seeded.bigExperiment}`), server.apiKey, 'firstRow', loads);
       const runsSmall = await measurePage(newPage, at(`experiments/${seeded.smallExperiment}`), server.apiKey, 'firstRow', loads);
       note('  trace list, 1,000,000 spans and 100 spans...');
-      const tracesBig = await measurePage(newPage, at('traces'), server.apiKey, 'firstRow', loads);
-      const tracesSmall = await measurePage(newPage, at('traces', 'small'), server.apiKey, 'firstRow', loads);
+      const tracesBig = await measurePage(newPage, at('traces?window=30d'), server.apiKey, 'firstRow', loads);
+      const tracesSmall = await measurePage(newPage, at('traces?window=30d', 'small'), server.apiKey, 'firstRow', loads);
       note('  run page, a 1,000,000-point metric and a 1,000-point one...');
       const chartBig = await measurePage(newPage, at(`runs/${seeded.longRun}`), server.apiKey, 'chart', loads);
       const chartSmall = await measurePage(newPage, at(`runs/${seeded.shortRun}`), server.apiKey, 'chart', loads);

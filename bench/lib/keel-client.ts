@@ -20,7 +20,7 @@ export class KeelClient {
   async call<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
     const response = await httpRequest({ agent: this.agent, url: this.url, method, path, headers: this.headers, body: body === undefined ? undefined : JSON.stringify(body) });
     const text = response.body.toString('utf8');
-    if (response.status !== 200) throw new Error(`${method} ${path} -> ${response.status}: ${text.slice(0, 500)}`);
+    if (response.status < 200 || response.status > 299) throw new Error(`${method} ${path} -> ${response.status}: ${text.slice(0, 500)}`);
     return JSON.parse(text) as T;
   }
 

@@ -30,7 +30,8 @@ export function pageMarksScript(apiKey: string): string {
 
 /** Waits until `mark` is recorded and returns all marks. */
 export async function waitForMark(page: Page, mark: keyof PageMarks, timeoutMs = 60_000): Promise<PageMarks> {
-  await page.waitForFunction(`window.__keelMarks !== undefined && window.__keelMarks.${mark} !== undefined`, undefined, { timeout: timeoutMs, polling: 'raf' });
+  // A function, not a string: the UI's Content-Security-Policy forbids evaluating strings.
+  await page.waitForFunction((name) => (globalThis as unknown as { __keelMarks?: Record<string, number> }).__keelMarks?.[name] !== undefined, mark, { timeout: timeoutMs, polling: 'raf' });
   return (await page.evaluate('window.__keelMarks')) as PageMarks;
 }
 
