@@ -1,7 +1,9 @@
 import { useMemo } from 'react';
 import { type ChartSeries, LineChart } from '../line-chart.tsx';
 import type { GatewayDashboard } from '../../lib/gateway/load-gateway-dashboard.ts';
-import { dayStartMs, daysBetween } from '../../lib/gateway/utc-days.ts';
+import { dayStartMs, daysBetween, utcDay } from '../../lib/gateway/utc-days.ts';
+
+const dayMs = 86_400_000;
 import { perDay, topValues } from '../../lib/gateway/usage-figures.ts';
 import './gateway.css';
 
@@ -14,15 +16,22 @@ export function GatewayCharts({ dashboard }: { dashboard: GatewayDashboard }) {
     const xs = days.map(dayStartMs);
     const rows = dashboard.byDay.rows;
     const latency = new Map(dashboard.latencyByDay.rows.map((row) => [row.group, row]));
-    const series = (label: string, ys: (number | null)[]): ChartSeries => ({ label, xs, ys });
+    const withSpans = days.filter((day) => latency.has(day));
+    const latencyDays = withSpans.length === 0 ? [] : daysBetween(utcDay(dayStartMs(withSpans[0] as string) - dayMs), utcDay(dayStartMs(withSpans.at(-1) as string) + dayMs));
+    const series = (label: string, ys: (number | null)[], on: readonly string[] = days): ChartSeries => ({ label, xs: on === days ? xs : on.map(dayStartMs), ys });
     const keys = topValues(dashboard.byDayAndKey.rows, 'key', maxSeries);
     const models = topValues(dashboard.byDayAndModel.rows, 'model', maxSeries);
     const keyLabel = (key: string) => (key === '' ? '(project API key)' : key);
     return [
       { title: 'Requests and errors per day', yLabel: 'requests', series: [series('requests', perDay(rows, days, (row) => row.requests)), series('errors', perDay(rows, days, (row) => row.errors))] },
       {
+        // From the day before the first day with spans to the day after the last, so that a lone day
+        // shows as points on a sensible axis rather than as nothing.
         title: 'Latency per day (gateway spans)', yLabel: 'ms',
-        series: [series('p50', days.map((day) => latency.get(day)?.latencyP50Ms ?? null)), series('p95', days.map((day) => latency.get(day)?.latencyP95Ms ?? null))],
+        series: latencyDays.length === 0 ? [] : [
+          series('p50', latencyDays.map((day) => latency.get(day)?.latencyP50Ms ?? null), latencyDays),
+          series('p95', latencyDays.map((day) => latency.get(day)?.latencyP95Ms ?? null), latencyDays),
+        ],
       },
       { title: 'Tokens per day', yLabel: 'tokens', series: [series('input', perDay(rows, days, (row) => row.input_tokens)), series('output', perDay(rows, days, (row) => row.output_tokens))] },
       { title: 'Cost per day (USD)', yLabel: 'USD', series: [series('cost', perDay(rows, days, (row) => row.cost_usd))] },
