@@ -167,6 +167,15 @@ describe.skipIf(!hasChromium)(`web UI prompt registry (${hasChromium ? 'Chromium
     await page.close();
   });
 
+  it('says so when the prompt does not exist', async () => {
+    const page = await open('/no-such-prompt');
+    await page.getByRole('alert').first().waitFor();
+    // One error, naming the prompt; nothing else of the page is drawn.
+    await expect(page.getByRole('alert').allTextContents()).resolves.toEqual([expect.stringMatching(/^Could not load this\..*no-such-prompt/)]);
+    await expect(page.getByRole('table').count()).resolves.toBe(0);
+    await page.close();
+  });
+
   it('shows usage per version: calls, tokens, latency, cost and scores', async () => {
     const page = await open(`/${prompt}`);
     await page.getByRole('table', { name: 'Usage per version' }).waitFor();

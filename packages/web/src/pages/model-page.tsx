@@ -29,42 +29,42 @@ export function ModelPage() {
           <>
             {found.description !== '' && <p className="registry-description">{found.description}</p>}
             <p className="muted">Created {formatTime(found.creationTimestamp)} · last updated {formatTime(found.lastUpdatedTimestamp)}</p>
+            <div className="model-detail">
+              <div>
+                <h2>Versions</h2>
+                <LoadState result={versions} isEmpty={(items) => items.length === 0} empty="No versions yet. Register one from a run (register_model, or the SDK's registry.createVersion).">
+                  {(items) => {
+                    const selected = items.find((version) => version.version === asked) ?? (asked === null ? items[0] : undefined);
+                    return (
+                      <>
+                        <VersionsTable project={project} versions={items} selected={selected?.version} />
+                        {selected === undefined ? (
+                          <div className="state state-error" role="alert">This model has no version {asked}.</div>
+                        ) : (
+                          <section aria-label={`Version ${selected.version}`}>
+                            <h2>Version {selected.version} {selected.aliases.length > 0 && <AliasPills aliases={selected.aliases} />}</h2>
+                            {selected.description !== '' && <p className="registry-description">{selected.description}</p>}
+                            <h3>Lineage</h3>
+                            <VersionLineage client={client} project={project} model={name} version={selected.version} />
+                            <h3>Version tags</h3>
+                            <TagList tags={selected.tags} label={`Tags of version ${selected.version}`} />
+                          </section>
+                        )}
+                      </>
+                    );
+                  }}
+                </LoadState>
+              </div>
+              <div>
+                <h2>Alias history</h2>
+                <LoadState result={history}>{(events) => <AliasHistory moves={aliasMoves(events)} />}</LoadState>
+                <h2>Model tags</h2>
+                <TagList tags={found.tags} label="Model tags" />
+              </div>
+            </div>
           </>
         )}
       </LoadState>
-      <div className="model-detail">
-        <div>
-          <h2>Versions</h2>
-          <LoadState result={versions} isEmpty={(items) => items.length === 0} empty="No versions yet. Register one from a run (register_model, or the SDK's registry.createVersion).">
-            {(items) => {
-              const selected = items.find((version) => version.version === asked) ?? (asked === null ? items[0] : undefined);
-              return (
-                <>
-                  <VersionsTable project={project} versions={items} selected={selected?.version} />
-                  {selected === undefined ? (
-                    <div className="state state-error" role="alert">This model has no version {asked}.</div>
-                  ) : (
-                    <section aria-label={`Version ${selected.version}`}>
-                      <h2>Version {selected.version} {selected.aliases.length > 0 && <AliasPills aliases={selected.aliases} />}</h2>
-                      {selected.description !== '' && <p className="registry-description">{selected.description}</p>}
-                      <h3>Lineage</h3>
-                      <VersionLineage client={client} project={project} model={name} version={selected.version} />
-                      <h3>Version tags</h3>
-                      <TagList tags={selected.tags} label={`Tags of version ${selected.version}`} />
-                    </section>
-                  )}
-                </>
-              );
-            }}
-          </LoadState>
-        </div>
-        <div>
-          <h2>Alias history</h2>
-          <LoadState result={history}>{(events) => <AliasHistory moves={aliasMoves(events)} />}</LoadState>
-          <h2>Model tags</h2>
-          <LoadState result={model}>{(found) => <TagList tags={found.tags} label="Model tags" />}</LoadState>
-        </div>
-      </div>
     </section>
   );
 }

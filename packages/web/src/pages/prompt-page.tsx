@@ -90,28 +90,28 @@ export function PromptPage() {
               </div>
             )}
             <LoadState result={diff}>{(found) => (found === null ? null : <PromptDiffView diff={found} />)}</LoadState>
+
+            <div className="prompt-grid">
+              <div>
+                <h2>Usage</h2>
+                <div className="usage-toolbar">
+                  <label htmlFor="usage-window">Window</label>
+                  <select id="usage-window" value={span.id} onChange={(event) => setParam('usage', event.target.value)}>
+                    {usageWindows.map((option) => <option key={option.id} value={option.id}>{option.label}</option>)}
+                  </select>
+                </div>
+                <LoadState result={usage} isEmpty={(found) => found.versions.length === 0} empty="No traced calls name this prompt in this window. Set keel.prompt.name and keel.prompt.version on LLM spans (wrapOpenAI's promptName and promptVersion) to see usage here.">
+                  {(found) => <PromptUsageTable rows={found.versions} />}
+                </LoadState>
+              </div>
+              <div>
+                <h2>Label history</h2>
+                <LoadState result={history}>{(events) => <LabelHistoryTable events={events} />}</LoadState>
+              </div>
+            </div>
           </>
         )}
       </LoadState>
-
-      <div className="prompt-grid">
-        <div>
-          <h2>Usage</h2>
-          <div className="usage-toolbar">
-            <label htmlFor="usage-window">Window</label>
-            <select id="usage-window" value={span.id} onChange={(event) => setParam('usage', event.target.value)}>
-              {usageWindows.map((option) => <option key={option.id} value={option.id}>{option.label}</option>)}
-            </select>
-          </div>
-          <LoadState result={usage} isEmpty={(found) => found.versions.length === 0} empty="No traced calls name this prompt in this window. Set keel.prompt.name and keel.prompt.version on LLM spans (wrapOpenAI's promptName and promptVersion) to see usage here.">
-            {(found) => <PromptUsageTable rows={found.versions} />}
-          </LoadState>
-        </div>
-        <div>
-          <h2>Label history</h2>
-          <LoadState result={history}>{(events) => <LabelHistoryTable events={events} />}</LoadState>
-        </div>
-      </div>
     </section>
   );
 }
