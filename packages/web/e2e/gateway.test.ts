@@ -113,7 +113,7 @@ describe.skipIf(!hasChromium)(`web UI gateway dashboard (${hasChromium ? 'Chromi
     await expect(charts.count()).resolves.toBe(6);
     await expect(charts.locator('canvas').count()).resolves.toBe(6);
     await expect(charts.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')))).resolves.toEqual([
-      'Requests and errors per day', 'Latency per day (gateway spans)', 'Tokens per day', 'Cost per day (USD)', 'Requests per day by key', 'Cost per day by model (USD)',
+      'Requests and errors per day', 'Latency per day (generation spans)', 'Tokens per day', 'Cost per day (USD)', 'Requests per day by key', 'Cost per day by model (USD)',
     ]);
     await expect(charts.nth(4).locator('.u-legend').textContent()).resolves.toMatch(/team-a.*team-b/);
 

@@ -163,6 +163,9 @@ describe.skipIf(!hasChromium)(`web UI traces and sessions (${hasChromium ? 'Chro
     expect(facts).toContain('Cost$0.00048');
     await expect(detail.getByRole('table', { name: 'Attributes' }).textContent()).resolves.toContain('gen_ai.request.model');
     await saveScreenshot(page, 'trace');
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await saveScreenshot(page, 'trace-dark');
+    await page.emulateMedia({ colorScheme: 'light' });
 
     // Keyboard: down to the tool span, left to its parent, left again folds the tree, right opens it.
     await items.nth(2).focus();
