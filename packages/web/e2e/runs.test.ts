@@ -182,6 +182,18 @@ describe.skipIf(!hasChromium)(`web UI experiments and runs (${hasChromium ? 'Chr
     await page.close();
   }, 90_000);
 
+  it('explains a sort order the server refuses (from a hand-edited link) and offers to reset it', async () => {
+    const page = await open(`/p/default/experiments/${seeded.mnistId}?sort=attributes.bogus&dir=asc`);
+    const alert = page.getByRole('alert').filter({ hasText: 'refused this sort order' });
+    await alert.waitFor();
+    await expect(alert.textContent()).resolves.toContain("unknown attribute 'bogus'");
+    await expect(page.getByTestId('filter-caret').count()).resolves.toBe(0);
+    await alert.getByRole('button', { name: 'Sort by start time' }).click();
+    await expect.poll(() => readNames(page)).toEqual(['run-d', 'run-c', 'run-b', 'run-a']);
+    expect(new URL(page.url()).search).toBe('');
+    await page.close();
+  });
+
   it('pages through 620 runs as the user scrolls, renders only the rows in view, and opens one from the keyboard', async () => {
     const page = await open(`/p/default/experiments/${seeded.sweepId}`);
     const table = page.getByRole('table', { name: 'Runs' });
@@ -320,6 +332,8 @@ describe.skipIf(!hasChromium)(`web UI experiments and runs (${hasChromium ? 'Chr
     await page.locator('figure[data-metric="acc"] canvas').waitFor();
     await expect(page.locator('figure[data-metric="grad_norm"]').count()).resolves.toBe(0);
     await saveScreenshot(page, 'compare');
+    await loss.scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'compare-charts');
     await page.emulateMedia({ colorScheme: 'dark' });
     await page.reload();
     await page.locator('figure[data-metric="loss"] canvas').waitFor();

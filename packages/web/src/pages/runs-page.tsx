@@ -12,7 +12,7 @@ import { collectRunKeys } from '../lib/runs/collect-run-keys.ts';
 import { isInvalidSearch } from '../lib/runs/error-position.ts';
 import { parseRunColumn, runColumnValue, searchKey } from '../lib/runs/run-column.ts';
 import { useRunPages } from '../lib/runs/use-run-pages.ts';
-import { type SortDirection, useRunsQuery } from '../lib/runs/use-runs-query.ts';
+import { type SortDirection, defaultSort, useRunsQuery } from '../lib/runs/use-runs-query.ts';
 import { useLoad } from '../lib/use-load.ts';
 import '../components/runs/runs.css';
 
@@ -100,6 +100,7 @@ export function RunsPage() {
   }, [sort, direction, chosen, selected, update, runLink]);
 
   const searchError = pages.error !== undefined && isInvalidSearch(pages.error) ? pages.error : undefined;
+  const orderError = searchError !== undefined && /order_by/.test(searchError.message);
   const { runs, loadMore } = pages;
   const onNearEnd = useCallback(() => loadMore(), [loadMore]);
   const compareTo = `${base}/compare?runs=${query.selected.map(encodeURIComponent).join(',')}`;
@@ -113,7 +114,13 @@ export function RunsPage() {
         <h1>{experiment.data?.name ?? `Experiment ${experimentId}`}</h1>
         <span className="muted mono">id {experimentId}</span>
       </div>
-      <FilterBox value={query.filter} onApply={(filter) => update({ filter })} error={searchError} />
+      <FilterBox value={query.filter} onApply={(filter) => update({ filter })} error={orderError ? undefined : searchError} />
+      {orderError && (
+        <div className="state state-error" role="alert">
+          The server refused this sort order: {searchError.message}{' '}
+          <button type="button" onClick={() => update({ sort: defaultSort, direction: 'desc' })}>Sort by start time</button>
+        </div>
+      )}
       <div className="toolbar">
         <ColumnChooser keys={keys} chosen={query.columns} onChange={(next) => update({ columns: next })} />
         <button type="button" className="primary" disabled={query.selected.length < 2} onClick={() => void navigate(compareTo)}>

@@ -1,3 +1,4 @@
+import { useState } from 'react';
 import type { RunKeys } from '../../lib/runs/collect-run-keys.ts';
 import type { RunColumnKind } from '../../lib/runs/run-column.ts';
 import './runs.css';
@@ -18,16 +19,20 @@ const groups: { kind: RunColumnKind; title: string }[] = [
 export function ColumnChooser({ keys, chosen, onChange }: ColumnChooserProps) {
   const toggle = (id: string, on: boolean) => onChange(on ? [...chosen, id] : chosen.filter((item) => item !== id));
   const total = keys.metrics.length + keys.params.length + keys.tags.length;
+  const [find, setFind] = useState('');
+  const needle = find.trim().toLowerCase();
+  const shown = (kind: RunColumnKind) => (needle === '' ? keys[kind] : keys[kind].filter((key) => `${kind}.${key}`.toLowerCase().includes(needle)));
   return (
     <details className="column-chooser">
       <summary>Columns{chosen.length > 0 ? ` (${chosen.length})` : ''}</summary>
       <div className="column-chooser-panel" role="group" aria-label="Choose columns">
         {total === 0 && <div className="muted">No params, metrics or tags in the loaded runs.</div>}
+        {total > 12 && <input type="search" aria-label="Find a column" placeholder="Find a key" value={find} onChange={(event) => setFind(event.target.value)} />}
         {groups.map(({ kind, title }) =>
-          keys[kind].length === 0 ? null : (
+          shown(kind).length === 0 ? null : (
             <fieldset key={kind}>
               <legend>{title}</legend>
-              {keys[kind].map((key) => {
+              {shown(kind).map((key) => {
                 const id = `${kind}.${key}`;
                 return (
                   <label key={id} title={id}>

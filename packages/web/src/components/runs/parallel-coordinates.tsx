@@ -87,6 +87,18 @@ export function ParallelCoordinates({ axes, lines }: { axes: readonly ParallelAx
   return (
     <div className="parallel-scroll" ref={box}>
       <svg className="parallel" role="img" aria-label="Parallel coordinates" viewBox={`0 0 ${width} ${height}`} width={width} height={height}>
+        {/* Lines first, axes over them: tick labels stay readable where lines cross. */}
+        {lines.map((line, lineIndex) => {
+          const points = axes.flatMap((axis, axisIndex) => {
+            const position = scales[axisIndex]?.position(axis.values[lineIndex]);
+            return position === undefined ? [] : [`${x(axisIndex).toFixed(1)},${y(position).toFixed(1)}`];
+          });
+          return (
+            <polyline key={line.id} className="parallel-line" data-run={line.id} points={points.join(' ')} fill="none" stroke={seriesColor(lineIndex)} strokeWidth={2}>
+              <title>{line.label}</title>
+            </polyline>
+          );
+        })}
         {axes.map((axis, index) => (
           <g key={axis.id} className="parallel-axis" transform={`translate(${x(index)},0)`}>
             <text className="axis-title" x={0} y={top - 16} textAnchor="middle">{axis.label}</text>
@@ -99,17 +111,6 @@ export function ParallelCoordinates({ axes, lines }: { axes: readonly ParallelAx
             ))}
           </g>
         ))}
-        {lines.map((line, lineIndex) => {
-          const points = axes.flatMap((axis, axisIndex) => {
-            const position = scales[axisIndex]?.position(axis.values[lineIndex]);
-            return position === undefined ? [] : [`${x(axisIndex).toFixed(1)},${y(position).toFixed(1)}`];
-          });
-          return (
-            <polyline key={line.id} className="parallel-line" data-run={line.id} points={points.join(' ')} fill="none" stroke={seriesColor(lineIndex)} strokeWidth={2}>
-              <title>{line.label}</title>
-            </polyline>
-          );
-        })}
       </svg>
     </div>
   );
