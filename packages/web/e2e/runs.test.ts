@@ -288,6 +288,10 @@ describe.skipIf(!hasChromium)(`web UI experiments and runs (${hasChromium ? 'Chr
       const img = element as unknown as { complete: boolean; naturalWidth: number; naturalHeight: number };
       return [img.complete, img.naturalWidth, img.naturalHeight];
     })).toEqual([true, 3, 2]);
+    await page.emulateMedia({ colorScheme: 'dark' });
+    await page.reload();
+    await page.locator('figure[data-metric="loss"] canvas').waitFor();
+    await saveScreenshot(page, 'run-dark');
     await page.close();
   }, 90_000);
 
