@@ -109,6 +109,9 @@ describe.skipIf(!hasChromium)(`web UI model registry (${hasChromium ? 'Chromium'
     await expect(selected.getByLabel('Tags of version 1').textContent()).resolves.toBe('frameworksklearn');
     await expect(page.locator('tr[aria-selected="true"]').getAttribute('data-version')).resolves.toBe('1');
     await saveScreenshot(page, 'model');
+    await page.getByLabel('Theme').selectOption('dark');
+    await page.waitForFunction("document.documentElement.dataset.theme === 'dark'");
+    await saveScreenshot(page, 'model-dark');
 
     // Lineage links navigate to the run page.
     await selected.getByRole('link', { name: 'Run baseline' }).click();
