@@ -58,7 +58,8 @@ export interface TracesApi {
   score(traceId: string, score: ScoreInput): Promise<Score>;
   sessions(options: TimeWindowInput & { userId?: string; limit?: number; pageToken?: string }): Promise<SessionPage>;
   sessionTraces(sessionId: string, options?: { limit?: number; pageToken?: string }): Promise<TracePage>;
-  metrics(options: TimeWindowInput & { groupBy: AggregateGroup; model?: string; promptName?: string }): Promise<AggregateAnswer>;
+  /** Count, tokens, cost and latency percentiles of generations; `serviceName: 'keel-gateway'` keeps the gateway's own spans. */
+  metrics(options: TimeWindowInput & { groupBy: AggregateGroup; model?: string; promptName?: string; serviceName?: string }): Promise<AggregateAnswer>;
   /** Count, tokens and cost by one or two dimensions, e.g. `['model', 'day']`. */
   costs(options: TimeWindowInput & { groupBy: AggregateGroup[]; model?: string; promptName?: string }): Promise<CostTotalsAnswer>;
 }

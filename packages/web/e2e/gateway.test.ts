@@ -1,8 +1,10 @@
+import { createKeelClient } from '@keel/sdk';
 import OpenAI from 'openai';
 import { type FakeOpenAiServer, type GatewayAdmin, type TestServer, gatewayAdmin, startFakeOpenAiServer, startTestServer } from '@keel/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, hasChromium, launchBrowser, noChromiumReason, saveScreenshot } from './launch-browser.ts';
+import { hexId, sendSpans } from './otlp-json.ts';
 import { signInWithKey } from './ui-session.ts';
 
 // Project price overrides (USD per 1M tokens) so that the costs are large enough to read (and a reservation of
@@ -80,6 +82,12 @@ describe.skipIf(!hasChromium)(`web UI gateway dashboard (${hasChromium ? 'Chromi
     // Usage counters and spans are written after the answers: wait for both.
     await keel.server.services.gateway.flush();
     await keel.server.services.gatewayUsage.flush();
+    // An application's own generation of the same model, 90 s long: not a gateway call, so not in its latency.
+    const appStart = Date.now() - 120_000;
+    await sendSpans(keel.url, keel.adminKey, [{
+      traceId: hexId(0xa99, 16), spanId: hexId(0xa99, 8), name: 'chat gpt-4o-mini', startMs: appStart, endMs: appStart + 90_000, service: 'support-bot',
+      attributes: { 'gen_ai.operation.name': 'chat', 'gen_ai.provider.name': 'openai', 'gen_ai.request.model': 'gpt-4o-mini', 'gen_ai.response.model': 'gpt-4o-mini-2024-07-18', 'gen_ai.usage.input_tokens': 5, 'gen_ai.usage.output_tokens': 5 },
+    }]);
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -113,7 +121,7 @@ describe.skipIf(!hasChromium)(`web UI gateway dashboard (${hasChromium ? 'Chromi
     await expect(charts.count()).resolves.toBe(6);
     await expect(charts.locator('canvas').count()).resolves.toBe(6);
     await expect(charts.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')))).resolves.toEqual([
-      'Requests and errors per day', 'Latency per day (generation spans)', 'Tokens per day', 'Cost per day (USD)', 'Requests per day by key', 'Cost per day by model (USD)',
+      'Requests and errors per day', 'Latency per day (gateway spans)', 'Tokens per day', 'Cost per day (USD)', 'Requests per day by key', 'Cost per day by model (USD)',
     ]);
     await expect(charts.nth(4).locator('.u-legend').textContent()).resolves.toMatch(/team-a.*team-b/);
 
@@ -132,10 +140,14 @@ describe.skipIf(!hasChromium)(`web UI gateway dashboard (${hasChromium ? 'Chromi
       expect(cells[0]).toBe(String(mine.length));
       expect(cells[6]).toBe(usd(sum(mine, (item) => item.cost)));
     }
-    // Latency per model that answered, from the gateway's spans: five good calls to gpt-4o-mini.
+    // Latency per model that answered, from the gateway's spans only: five good calls to gpt-4o-mini,
+    // not the application's 90 s generation of the same model (which the unfiltered metrics count).
     const latencyRow = await rowOf('Latency by model', 'gpt-4o-mini-2024-07-18');
     expect(latencyRow[0]).toBe('5');
-    expect(latencyRow[1]).toMatch(/\d+(\.\d+)? (ms|s)$/);
+    for (const cell of latencyRow.slice(1, 4)) expect(cell).toMatch(/^\d+(\.\d+)? (ms|s)$/);
+    const client = createKeelClient({ baseUrl: keel.url, apiKey: keel.adminKey });
+    const all = await client.traces.metrics({ from: Date.now() - 3_600_000, to: Date.now() + 60_000, groupBy: 'model' });
+    expect(all.rows.find((row) => row.group === 'gpt-4o-mini-2024-07-18')?.count).toBe(6);
     await saveScreenshot(page, 'gateway');
     await page.close();
   });

@@ -190,6 +190,8 @@ export interface AggregateQuery extends TimeWindow {
   groupBy: AggregateGroup;
   model?: string | undefined;
   promptName?: string | undefined;
+  /** Only spans of this service (`service.name`), e.g. `keel-gateway` for the gateway's own spans. */
+  serviceName?: string | undefined;
 }
 
 /** Cost and tokens only (no percentiles, no distinct traces), grouped by one or two dimensions: a plain scan of the generations index. */

@@ -46,7 +46,7 @@ export const listSessionsQuerySchema = windowQuery
 export const sessionTracesQuerySchema = z.object({ limit: z.coerce.number().int().min(1).max(500).default(100), pageToken: z.string().optional() });
 
 export const aggregateQuerySchema = windowQuery
-  .extend({ groupBy: z.enum(aggregateGroups), model: z.string().optional(), promptName: z.string().optional() })
+  .extend({ groupBy: z.enum(aggregateGroups), model: z.string().optional(), promptName: z.string().optional(), serviceName: z.string().min(1).max(256).optional() })
   .superRefine(refineWindow);
 
 /** `groupBy=model,day` or `groupBy=model&groupBy=day`: one or two dimensions. */

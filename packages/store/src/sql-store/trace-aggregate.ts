@@ -22,10 +22,15 @@ export function groupLabel(groupBy: AggregateGroup, value: unknown): string {
 }
 
 /** The WHERE clause over generations (spans that name a model) in the window by span start. */
-export function generationFilter(projectId: number, query: { fromUs: number; toUs: number; model?: string | undefined; promptName?: string | undefined }): { from: string; params: SqlValue[] } {
+export function generationFilter(projectId: number, query: { fromUs: number; toUs: number; model?: string | undefined; promptName?: string | undefined; serviceName?: string | undefined }): { from: string; params: SqlValue[] } {
   const where = ['project_id = ?', 'model IS NOT NULL', 'start_us >= ?', 'start_us < ?'];
   const params: SqlValue[] = [projectId, query.fromUs, query.toUs];
   pushModelAndPromptFilters(where, params, query);
+  // Not in the covering index: a service filter reads the rows of the window's generations.
+  if (query.serviceName !== undefined) {
+    where.push('service_name = ?');
+    params.push(query.serviceName);
+  }
   return { from: `FROM spans WHERE ${where.join(' AND ')}`, params };
 }
 

@@ -86,6 +86,25 @@ export function describeTraceAnalyticsContract(open: OpenStore): void {
       expect(await store().aggregate(p, { fromUs: t0Us + 2 * dayUs, toUs: t0Us + 3 * dayUs, groupBy: 'model' })).toEqual([]);
     });
 
+    it('keeps the generations of one service when asked (the gateway spans)', async () => {
+      const p = await aggregateFixture(store(), 'trace-aggregate-service');
+      await store().insertSpans(inProject(p, [
+        timed(7, 7, 30, 40, { serviceName: 'keel-gateway', inputTokens: 3, outputTokens: 1, cost: 0.5 }),
+        timed(8, 8, 40, 60, { serviceName: 'keel-gateway', model: 'claude-3', provider: 'anthropic', inputTokens: 2, outputTokens: 2, cost: 0.25 }),
+      ]));
+      expectRows(await store().aggregate(p, { ...from, groupBy: 'model', serviceName: 'keel-gateway' }), [
+        row('claude-3', 1, 1, 2, 2, 0.25, [60, 60, 60]),
+        row('gpt-4o', 1, 1, 3, 1, 0.5, [40, 40, 40]),
+      ]);
+      expectRows(await store().aggregate(p, { ...from, groupBy: 'day', serviceName: 'keel-gateway', model: 'gpt-4o' }), [row('2025-01-01', 1, 1, 3, 1, 0.5, [40, 40, 40])]);
+      // The fixture's other generations are the service 'svc'.
+      expectRows(await store().aggregate(p, { ...from, groupBy: 'model', serviceName: 'svc' }), [
+        row('claude-3', 1, 1, 1, 2, 1, [200, 200, 200]),
+        row('gpt-4o', 3, 2, 34, 19, 0.875, [300, 390, 398]),
+      ]);
+      expect(await store().aggregate(p, { ...from, groupBy: 'model', serviceName: 'nobody' })).toEqual([]);
+    });
+
     it('sums cost and tokens by one or two dimensions without percentiles', async () => {
       const p = await aggregateFixture(store(), 'trace-cost-totals');
       expect(await store().costTotals(p, { ...from, groupBy: ['model', 'day'] })).toEqual([

@@ -63,7 +63,7 @@ function Dashboard({ dashboard, project }: { dashboard: GatewayDashboard; projec
         <LatencyTable answer={dashboard.latencyByModel} />
         <p className="gateway-note">
           Requests, errors, tokens and cost are the gateway's usage counters (by the model clients asked for). Latency percentiles come
-          from the generation spans in this project's <Link to={`/p/${encodeURIComponent(project)}/traces`}>traces</Link>, which the gateway writes for every call.
+          from the spans the gateway writes for every call into this project's <Link to={`/p/${encodeURIComponent(project)}/traces`}>traces</Link> (service keel-gateway), by the model that answered.
         </p>
       </section>
     </>

@@ -27,7 +27,7 @@ export function GatewayCharts({ dashboard }: { dashboard: GatewayDashboard }) {
       {
         // From the day before the first day with spans to the day after the last, so that a lone day
         // shows as points on a sensible axis rather than as nothing.
-        title: 'Latency per day (generation spans)', yLabel: 'ms',
+        title: 'Latency per day (gateway spans)', yLabel: 'ms',
         series: latencyDays.length === 0 ? [] : [
           series('p50', latencyDays.map((day) => latency.get(day)?.latencyP50Ms ?? null), latencyDays),
           series('p95', latencyDays.map((day) => latency.get(day)?.latencyP95Ms ?? null), latencyDays),

@@ -6,6 +6,9 @@ export type AggregateAnswer = Awaited<ReturnType<KeelClient['traces']['metrics']
 export type GatewayKey = Awaited<ReturnType<KeelClient['gateway']['listKeys']>>[number];
 export type GatewayConfig = Awaited<ReturnType<KeelClient['gateway']['getConfig']>>;
 
+/** The `service.name` of the spans the gateway writes for its calls. */
+export const gatewayServiceName = 'keel-gateway';
+
 export interface GatewayDashboard {
   from: string;
   to: string;
@@ -21,8 +24,9 @@ export interface GatewayDashboard {
   config: GatewayConfig;
   /**
    * Latency percentiles come from the generation spans the gateway writes into the project's
-   * traces (GET /api/v1/trace-metrics), by UTC day and by the model that answered. Generations
-   * the project's applications send themselves are counted there too.
+   * traces (GET /api/v1/trace-metrics with serviceName=keel-gateway), by UTC day and by the model
+   * that answered. The usage counters have no latencies, and spans do not carry the key in a
+   * queryable column, so there is no latency per key.
    */
   latencyByDay: AggregateAnswer;
   latencyByModel: AggregateAnswer;
@@ -44,8 +48,8 @@ export async function loadGatewayDashboard(client: KeelClient, days: number, now
     usage({ from: monthStart(now), to: today, groupBy: ['key'] }),
     client.gateway.listKeys(),
     client.gateway.getConfig(),
-    client.traces.metrics({ ...window, groupBy: 'day' }),
-    client.traces.metrics({ ...window, groupBy: 'model' }),
+    client.traces.metrics({ ...window, groupBy: 'day', serviceName: gatewayServiceName }),
+    client.traces.metrics({ ...window, groupBy: 'model', serviceName: gatewayServiceName }),
   ]);
   return { from, to, byDay, byKey, byModel, byDayAndKey, byDayAndModel, keysToday, keysMonth, keys, config, latencyByDay, latencyByModel };
 }
