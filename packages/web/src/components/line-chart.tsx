@@ -51,7 +51,8 @@ export function LineChart({ title, series, timeAxis = false, logScale = false, h
       title,
       width: Math.max(200, element.clientWidth),
       height,
-      scales: { x: { time: timeAxis }, y: logScale ? { distr: 3 } : {} },
+      // A lone x value would make uPlot span years (time) or nothing (steps): pad it instead.
+      scales: { x: { time: timeAxis, range: (_u, min, max) => (min === max ? [min - (timeAxis ? 3600 : 1), max + (timeAxis ? 3600 : 1)] : [min, max]) }, y: logScale ? { distr: 3 } : {} },
       axes: [
         { stroke: axisColor, grid: { stroke: gridColor } },
         { stroke: axisColor, grid: { stroke: gridColor }, ...(yLabel === undefined ? {} : { label: yLabel }) },

@@ -47,6 +47,8 @@ export function VirtualTable<Row>({ label, columns, rows, rowKey, onOpen, onNear
     requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${bounded}"]`)?.focus());
   };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number, row: Row) => {
+    // Keys pressed on a control inside the row (a checkbox, a link) are that control's.
+    if (event.target !== event.currentTarget && (event.target as HTMLElement).closest('a, button, input, select, textarea, label') !== null) return;
     if (event.key === 'ArrowDown') focusRow(index + 1);
     else if (event.key === 'ArrowUp') focusRow(index - 1);
     else if (event.key === 'Home') focusRow(0);
