@@ -120,7 +120,7 @@ describe.skipIf(!hasChromium)(`web UI traces and sessions (${hasChromium ? 'Chro
 
     // Errors only, on a fresh load of the URL: the filters come back from it.
     await page.goto(`${keel.url}/p/default/traces?window=7d&status=error`);
-    await page.getByText('1 traces shown.').waitFor();
+    await page.getByText('1 trace shown.').waitFor();
     await expect(page.getByRole('checkbox', { name: 'Errors only' }).isChecked()).resolves.toBe(true);
     await expect(page.getByRole('combobox', { name: 'Time window' }).inputValue()).resolves.toBe('7d');
     await expect(traceRows(page).getAttribute('data-key')).resolves.toBe(traceC);
@@ -194,6 +194,18 @@ describe.skipIf(!hasChromium)(`web UI traces and sessions (${hasChromium ? 'Chro
     await expect(page.getByRole('treeitem', { selected: true }).getAttribute('aria-label')).resolves.toBe('search-docs');
   });
 
+  it('shows a failed trace with its error, opened from the list with the keyboard', async () => {
+    await page.goto(`${keel.url}/p/default/traces?status=error`);
+    const row = page.locator(`[role="row"][data-key="${traceC}"]`);
+    await row.focus();
+    await page.keyboard.press('Enter');
+    await page.getByRole('heading', { name: 'nightly-batch', level: 1 }).waitFor();
+    expect(new URL(page.url()).pathname).toBe(`/p/default/traces/${traceC}`);
+    const detail = page.getByRole('region', { name: 'Span detail' });
+    await expect(detail.getByRole('note', { name: 'Error' }).textContent()).resolves.toBe('upstream timed out');
+    await expect(page.getByLabel('Trace summary').textContent()).resolves.toContain('Tokens 1,000 in / 200 out');
+  });
+
   it('adds a score by hand, which then shows on the trace and through the SDK', async () => {
     await page.goto(`${keel.url}/p/default/traces/${traceA}`);
     await page.getByText('No scores yet.').waitFor();
@@ -229,6 +241,7 @@ describe.skipIf(!hasChromium)(`web UI traces and sessions (${hasChromium ? 'Chro
     expect(cells[1]).toBe('2');
     expect(cells[5]).toBe('alice');
     expect(cells[6]).toBe(String(138 + 159));
+    await saveScreenshot(page, 'sessions');
     await row.getByRole('link', { name: 'sess-42' }).click();
 
     const conversation = page.getByRole('list', { name: 'Conversation' });

@@ -77,7 +77,7 @@ export function SessionsPage() {
         {(rows) => (
           <>
             <VirtualTable label="Sessions" columns={columns} rows={rows} rowKey={(row) => row.sessionId} onOpen={(row) => void navigate(sessionPath(row.sessionId))} onNearEnd={onNearEnd} height="calc(100vh - 16rem)" />
-            <p className="list-footer" role="status">{formatNumber(rows.length)} sessions shown{hasMore ? '; scroll for more' : ''}.</p>
+            <p className="list-footer" role="status">{formatNumber(rows.length)} {rows.length === 1 ? 'session' : 'sessions'} shown{hasMore ? '; scroll for more' : ''}.</p>
           </>
         )}
       </LoadState>

@@ -71,7 +71,7 @@ export function TracesPage() {
               height="calc(100vh - 20rem)"
             />
             <p className="list-footer" role="status" aria-live="polite">
-              {formatNumber(rows.length)} traces shown{hasMore ? (list.loading ? ', loading more…' : '; scroll for more') : ''}.
+              {formatNumber(rows.length)} {rows.length === 1 ? 'trace' : 'traces'} shown{hasMore ? (list.loading ? ', loading more…' : '; scroll for more') : ''}.
             </p>
           </>
         )}
