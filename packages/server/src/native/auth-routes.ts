@@ -1,4 +1,4 @@
-import { createKeySchema, createProjectSchema } from '@keel/spec';
+import { createKeySchema, createProjectSchema, signInRequestSchema } from '@keel/spec';
 import { z } from 'zod';
 import type { AppServices } from '../app-services.ts';
 import { defineRoute } from '../http/route-spec.ts';
@@ -8,8 +8,16 @@ const keyView = (key: { id: string; projectName: string; name: string; role: 're
   id: key.id, projectName: key.projectName, name: key.name, role: key.role, superuser: key.superuser, prefix: key.prefix, createdAt: key.createdAt, revokedAt: key.revokedAt,
 });
 
-export function nativeAuthRoutes({ auth }: AppServices) {
+export function nativeAuthRoutes({ auth, signInLinks }: AppServices) {
   return [
+    defineRoute({
+      method: 'POST', url: `${v1}/ui/sign-in`, access: 'public', api: 'native', summary: 'Trade the one-time web UI sign-in link printed by keel server for an instance administrator key',
+      body: signInRequestSchema,
+      handler: async ({ body }) => {
+        const created = await signInLinks.redeem(body.token);
+        return { apiKey: created.secret, project: created.key.projectName };
+      },
+    }),
     defineRoute({
       method: 'GET', url: `${v1}/projects`, access: 'read', api: 'native', summary: 'Projects this key can see',
       handler: async ({ principal }) => {

@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { KeelError, signInRequestSchema } from '@keel/spec';
+import { KeelError } from '@keel/spec';
 import { z } from 'zod';
 import type { AppServices } from '../app-services.ts';
 import { defineRoute } from '../http/route-spec.ts';
@@ -18,8 +18,8 @@ export function sendWebFile(request: FastifyRequest, reply: FastifyReply, file: 
 
 const notBuilt = () => new KeelError('ENDPOINT_NOT_FOUND', 'The web UI is not built: run `npm run build` (npm install does it), or set KEEL_WEB_DIR');
 
-/** The web UI's files, and the sign-in link's exchange. Deep links (/p/...) get index.html from the not-found handler. */
-export function webRoutes({ webUi, signInLinks }: AppServices) {
+/** The web UI's files. Deep links (/p/...) get index.html from the not-found handler. */
+export function webRoutes({ webUi }: AppServices) {
   return [
     defineRoute({
       method: 'GET', url: '/', access: 'public', api: 'system', summary: 'The web UI',
@@ -35,14 +35,6 @@ export function webRoutes({ webUi, signInLinks }: AppServices) {
         const file = webUi.asset(params.file);
         if (file === undefined) throw new KeelError('RESOURCE_DOES_NOT_EXIST', `No web UI file named '${params.file}'`);
         return sendWebFile(request, reply, file);
-      },
-    }),
-    defineRoute({
-      method: 'POST', url: '/api/v1/ui/sign-in', access: 'public', api: 'native', summary: 'Trade the one-time sign-in link printed by keel server for an API key',
-      body: signInRequestSchema,
-      handler: async ({ body }) => {
-        const created = await signInLinks.redeem(body.token);
-        return { apiKey: created.secret, project: created.key.projectName };
       },
     }),
   ];
