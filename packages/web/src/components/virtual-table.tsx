@@ -41,14 +41,22 @@ export function VirtualTable<Row>({ label, columns, rows, rowKey, onOpen, onNear
     if (onNearEnd !== undefined && rows.length > 0 && last >= rows.length - 30) onNearEnd();
   }, [last, rows.length, onNearEnd]);
 
+  // The row keys act on. Focus moves a frame later (after scrolling the row into view), so a key
+  // pressed in between must act on where the previous key went, not on the row still focused.
+  const active = useRef(-1);
+  const pendingFocus = useRef(0);
   const focusRow = (index: number) => {
     const bounded = Math.max(0, Math.min(rows.length - 1, index));
+    active.current = bounded;
     virtualizer.scrollToIndex(bounded);
-    requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${bounded}"]`)?.focus());
+    cancelAnimationFrame(pendingFocus.current);
+    pendingFocus.current = requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${bounded}"]`)?.focus());
   };
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number, row: Row) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, focusedIndex: number, focusedRow: Row) => {
     // Keys pressed on a control inside the row (a checkbox, a link) are that control's.
     if (event.target !== event.currentTarget && (event.target as HTMLElement).closest('a, button, input, select, textarea, label') !== null) return;
+    const index = active.current >= 0 && active.current < rows.length ? active.current : focusedIndex;
+    const row = index === focusedIndex ? focusedRow : (rows[index] as Row);
     if (event.key === 'ArrowDown') focusRow(index + 1);
     else if (event.key === 'ArrowUp') focusRow(index - 1);
     else if (event.key === 'Home') focusRow(0);
@@ -91,6 +99,9 @@ export function VirtualTable<Row>({ label, columns, rows, rowKey, onOpen, onNear
                 onClick={(event) => {
                   const target = event.target as HTMLElement;
                   if (onOpen !== undefined && target.closest('a, button, input, label') === null) onOpen(row);
+                }}
+                onFocus={(event) => {
+                  if (event.target === event.currentTarget) active.current = item.index;
                 }}
                 onKeyDown={(event) => onKeyDown(event, item.index, row)}
               >

@@ -32,11 +32,19 @@ export function SpanTree({ roots, totalMs, selectedId, onSelect }: SpanTreeProps
       return next;
     });
   };
+  // The row keys act on. Focus moves a frame later (the row may not be drawn yet), so a key pressed
+  // in between must act on where the previous key went, not on the element still holding focus.
+  const active = useRef<string | null>(selectedId);
+  const pendingFocus = useRef(0);
   const focusSpan = (spanId: string) => {
+    active.current = spanId;
     onSelect(spanId);
-    requestAnimationFrame(() => box.current?.querySelector<HTMLElement>(`[data-span-id="${spanId}"]`)?.focus());
+    cancelAnimationFrame(pendingFocus.current);
+    pendingFocus.current = requestAnimationFrame(() => box.current?.querySelector<HTMLElement>(`[data-span-id="${spanId}"]`)?.focus());
   };
-  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, index: number) => {
+  const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, focusedIndex: number) => {
+    const activeIndex = rows.findIndex((candidate) => candidate.node.span.spanId === active.current);
+    const index = activeIndex === -1 ? focusedIndex : activeIndex;
     const row = rows[index];
     if (row === undefined) return;
     const spanId = row.node.span.spanId;
@@ -87,6 +95,9 @@ export function SpanTree({ roots, totalMs, selectedId, onSelect }: SpanTreeProps
               data-span-id={span.spanId}
               className="span-row"
               onClick={() => onSelect(span.spanId)}
+              onFocus={() => {
+                active.current = span.spanId;
+              }}
               onKeyDown={(event) => onKeyDown(event, index)}
             >
               <div className="span-label" style={{ paddingLeft: `${0.5 + row.depth * 1.1}rem` }}>
