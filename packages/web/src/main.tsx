@@ -4,14 +4,17 @@ import { RouterProvider } from 'react-router-dom';
 import 'uplot/dist/uPlot.min.css';
 import './styles.css';
 import { SessionProvider } from './api/keel-session.tsx';
-import { createAppRouter } from './app-router.tsx';
+import { appRoutes, createAppRouter, preloadPages } from './app-router.tsx';
 
 const root = document.getElementById('root');
 if (root === null) throw new Error('index.html has no #root');
+const routes = appRoutes();
+// The first page's chunk comes before the first render (a failed load is shown by the page later).
+await preloadPages(routes, window.location.pathname).catch(() => undefined);
 createRoot(root).render(
   <StrictMode>
     <SessionProvider>
-      <RouterProvider router={createAppRouter()} />
+      <RouterProvider router={createAppRouter(routes)} />
     </SessionProvider>
   </StrictMode>,
 );

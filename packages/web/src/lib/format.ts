@@ -1,13 +1,15 @@
 // How values are shown across the UI.
 
-const integer = new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 });
-const compact = new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 });
+// Made on first use: the first Intl formatter of a page costs tens of milliseconds (locale data).
+let integer: Intl.NumberFormat | undefined;
+let compact: Intl.NumberFormat | undefined;
 
 export function formatNumber(value: number | null | undefined): string {
   if (value === null || value === undefined) return '—';
   if (Number.isNaN(value)) return 'NaN';
   if (!Number.isFinite(value)) return value > 0 ? '∞' : '−∞';
-  return Number.isInteger(value) ? integer.format(value) : compact.format(value);
+  if (Number.isInteger(value)) return (integer ??= new Intl.NumberFormat('en-US', { maximumFractionDigits: 0 })).format(value);
+  return (compact ??= new Intl.NumberFormat('en-US', { maximumSignificantDigits: 6 })).format(value);
 }
 
 export function formatTime(ms: number | null | undefined): string {

@@ -2,6 +2,8 @@ import type { KeelClient, Run } from '@keel/sdk/client';
 import { useCallback, useEffect, useRef, useState } from 'react';
 
 export const runsPageSize = 500;
+/** The first page is smaller: it fills the screen several times over and arrives (and parses) sooner. */
+export const firstRunsPageSize = 100;
 
 export interface RunPages {
   runs: Run[] | undefined;
@@ -35,12 +37,12 @@ export function useRunPages(client: KeelClient, experimentId: string, filter: st
   const orderKey = orderBy.join('\n');
 
   const fetchPage = useCallback(
-    (pageToken: string | undefined) =>
+    (pageToken: string | undefined, size: number) =>
       client.runs.search({
         experimentIds: [experimentId],
         ...(filter.trim() === '' ? {} : { filter }),
         ...(orderKey === '' ? {} : { orderBy: orderKey.split('\n') }),
-        maxResults: runsPageSize,
+        maxResults: size,
         ...(pageToken === undefined ? {} : { pageToken }),
       }),
     [client, experimentId, filter, orderKey],
@@ -50,7 +52,7 @@ export function useRunPages(client: KeelClient, experimentId: string, filter: st
     const mine = ++generation.current;
     inFlight.current = true;
     setState({ runs: undefined, error: undefined, loading: true, nextPageToken: undefined });
-    fetchPage(undefined).then(
+    fetchPage(undefined, firstRunsPageSize).then(
       (page) => {
         if (mine !== generation.current) return;
         inFlight.current = false;
@@ -70,7 +72,7 @@ export function useRunPages(client: KeelClient, experimentId: string, filter: st
     const mine = generation.current;
     inFlight.current = true;
     setState((previous) => ({ ...previous, loading: true }));
-    fetchPage(nextPageToken).then(
+    fetchPage(nextPageToken, runsPageSize).then(
       (page) => {
         if (mine !== generation.current) return;
         inFlight.current = false;
