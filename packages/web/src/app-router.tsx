@@ -1,16 +1,20 @@
 import { type ComponentType } from 'react';
-import { Navigate, type RouteObject, createBrowserRouter, matchRoutes, useLocation } from 'react-router-dom';
+import type { KeelClient } from '@keel/sdk/client';
+import { Navigate, type Params, type RouteObject, createBrowserRouter, matchRoutes, useLocation } from 'react-router-dom';
 import { useSession } from './api/keel-session.tsx';
 import { AppLayout } from './components/app-layout.tsx';
 import { HomeRedirect } from './pages/home-redirect.tsx';
 import { NotFoundPage } from './pages/not-found-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { lazyPage } from './lazy-page.tsx';
+import { prefetchRunPage } from './lib/runs/run-page-data.ts';
 
 // Each page is its own chunk: the first page loads only what it draws.
-const page = (load: () => Promise<ComponentType>): Pick<RouteObject, 'element' | 'handle'> => {
+type Prefetch = (client: KeelClient, params: Params) => void;
+
+const page = (load: () => Promise<ComponentType>, prefetch?: Prefetch): Pick<RouteObject, 'element' | 'handle'> => {
   const lazy = lazyPage(load);
-  return { element: lazy.element, handle: { preload: lazy.preload } };
+  return { element: lazy.element, handle: { preload: lazy.preload, prefetch } };
 };
 
 function RequireSignIn({ children }: { children: React.ReactNode }) {
@@ -31,7 +35,7 @@ export function appRoutes(): RouteObject[] {
         { index: true, element: <Navigate to="experiments" replace /> },
         { path: 'experiments', ...page(async () => (await import('./pages/experiments-page.tsx')).ExperimentsPage) },
         { path: 'experiments/:experimentId', ...page(async () => (await import('./pages/runs-page.tsx')).RunsPage) },
-        { path: 'runs/:runId', ...page(async () => (await import('./pages/run-page.tsx')).RunPage) },
+        { path: 'runs/:runId', ...page(async () => (await import('./pages/run-page.tsx')).RunPage, (client, params) => prefetchRunPage(client, params.project ?? '', params.runId ?? '')) },
         { path: 'compare', ...page(async () => (await import('./pages/compare-page.tsx')).ComparePage) },
         { path: 'models', ...page(async () => (await import('./pages/models-page.tsx')).ModelsPage) },
         { path: 'models/:name', ...page(async () => (await import('./pages/model-page.tsx')).ModelPage) },
@@ -49,10 +53,24 @@ export function appRoutes(): RouteObject[] {
   ];
 }
 
-/** Loads the chunks of the pages that `pathname` shows, so that the first render does not suspend. */
-export async function preloadPages(routes: RouteObject[], pathname: string): Promise<void> {
+interface PageHandle {
+  preload?: () => Promise<void>;
+  prefetch?: Prefetch;
+}
+
+/**
+ * For the first URL: asks for the page's data (when its route knows what it needs and a key is
+ * stored) and loads its chunk, both at once; resolves when the chunk is in, so that the first
+ * render does not suspend.
+ */
+export async function preloadPages(routes: RouteObject[], pathname: string, client: ((project: string) => KeelClient) | undefined): Promise<void> {
   const matches = matchRoutes(routes, pathname) ?? [];
-  await Promise.all(matches.map((match) => (match.route.handle as { preload?: () => Promise<void> } | undefined)?.preload?.()));
+  for (const match of matches) {
+    const handle = match.route.handle as PageHandle | undefined;
+    const project = match.params.project;
+    if (handle?.prefetch !== undefined && client !== undefined && project !== undefined) handle.prefetch(client(project), match.params);
+  }
+  await Promise.all(matches.map((match) => (match.route.handle as PageHandle | undefined)?.preload?.()));
 }
 
 export function createAppRouter(routes: RouteObject[]) {

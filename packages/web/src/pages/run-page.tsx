@@ -1,3 +1,4 @@
+import type { Run } from '@keel/sdk/client';
 import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useProject } from '../api/use-project.ts';
@@ -8,7 +9,9 @@ import { KeyValueTable } from '../components/runs/key-value-table.tsx';
 import { MetricHistoryChart } from '../components/runs/metric-history-chart.tsx';
 import { RunStatusPill } from '../components/runs/run-status-pill.tsx';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.ts';
+import { takePrefetched } from '../lib/prefetch.ts';
 import { type ChartOptions, defaultChartOptions } from '../lib/runs/history-series.ts';
+import { runDataKey } from '../lib/runs/run-page-data.ts';
 import { useLoad } from '../lib/use-load.ts';
 import '../components/runs/runs.css';
 
@@ -16,7 +19,7 @@ import '../components/runs/runs.css';
 export function RunPage() {
   const { runId = '' } = useParams();
   const { project, client } = useProject();
-  const run = useLoad(() => client.runs.get(runId), [client, runId]);
+  const run = useLoad(() => takePrefetched<Run>(runDataKey(project, runId)) ?? client.runs.get(runId), [client, project, runId]);
   const experimentId = run.data?.info.experimentId;
   const experiment = useLoad(async () => (experimentId === undefined ? undefined : client.experiments.get(experimentId)), [client, experimentId]);
   const [options, setOptions] = useState<ChartOptions>(defaultChartOptions);

@@ -1,12 +1,12 @@
 import type { KeelClient } from '@keel/sdk/client';
 import { useMemo } from 'react';
+import { useParams } from 'react-router-dom';
 import { LineChart } from '../line-chart.tsx';
 import { LoadState } from '../load-state.tsx';
 import { type ChartOptions, historySeries } from '../../lib/runs/history-series.ts';
+import { takePrefetched } from '../../lib/prefetch.ts';
+import { chartMaxPoints, historyDataKey } from '../../lib/runs/run-page-data.ts';
 import { useLoad } from '../../lib/use-load.ts';
-
-/** Points per history asked of the server, which downsamples (keeping extremes) above it. */
-export const chartMaxPoints = 1000;
 
 export interface ChartRun {
   runId: string;
@@ -18,10 +18,16 @@ export interface ChartRun {
  * so colours match across charts). Runs that never logged the metric keep their colour, empty.
  */
 export function MetricHistoryChart({ client, metric, runs, options }: { client: KeelClient; metric: string; runs: readonly ChartRun[]; options: ChartOptions }) {
+  const { project = '' } = useParams();
   const runKey = runs.map((run) => run.runId).join(',');
   const histories = useLoad(
-    () => Promise.all(runs.map((run) => client.runs.metricHistory(run.runId, metric, { maxPoints: chartMaxPoints }).then((page) => page.items))),
-    [client, metric, runKey],
+    () =>
+      Promise.all(
+        runs.map((run) =>
+          (takePrefetched<Awaited<ReturnType<KeelClient['runs']['metricHistory']>>>(historyDataKey(project, run.runId, metric)) ?? client.runs.metricHistory(run.runId, metric, { maxPoints: chartMaxPoints })).then((page) => page.items),
+        ),
+      ),
+    [client, project, metric, runKey],
   );
   const series = useMemo(
     () => histories.data?.map((items, index) => historySeries(runs[index]?.label ?? '', items, options)),
