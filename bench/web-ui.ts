@@ -1,3 +1,5 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openStore } from '@keel/store';
@@ -57,6 +59,24 @@ async function coldLoad(newPage: () => Promise<Page>, url: string, apiKey: strin
   }
 }
 
+/** Loads of `url` again in one tab after a first visit: HTTP cache and compiled code warm, as for a returning user. */
+async function revisits(newPage: () => Promise<Page>, url: string, apiKey: string, mark: keyof PageMarks, loads: number): Promise<number> {
+  const page = await newPage();
+  try {
+    await page.addInitScript(pageMarksScript(apiKey));
+    await page.goto(url);
+    await waitForMark(page, mark);
+    const times: number[] = [];
+    for (let index = 0; index < loads; index += 1) {
+      await page.goto(url);
+      times.push((await waitForMark(page, mark))[mark] ?? Number.NaN);
+    }
+    return summarizeLatencies(times).p50Ms;
+  } finally {
+    await page.context().close();
+  }
+}
+
 async function measurePage(newPage: () => Promise<Page>, url: string, apiKey: string, mark: keyof PageMarks, loads: number): Promise<{ p50: number; max: number; apiP50: number; assetBytes: number }> {
   // One warm-up load: the server's first queries fill SQLite's page cache, as any use would.
   await coldLoad(newPage, url, apiKey, mark);
@@ -65,6 +85,20 @@ async function measurePage(newPage: () => Promise<Page>, url: string, apiKey: st
   const times = summarizeLatencies(results.map((result) => result.marks[mark] ?? Number.NaN));
   const api = summarizeLatencies(results.map((result) => result.apiMs));
   return { p50: times.p50Ms, max: times.maxMs, apiP50: api.p50Ms, assetBytes: results[0]?.assetBytes ?? 0 };
+}
+
+/** A static page whose HTML holds a table row: the browser's own floor for a cold load here. */
+async function measureBrowserFloor(newPage: () => Promise<Page>, loads: number): Promise<number> {
+  const html = '<!doctype html><html><head><meta charset="utf-8"><title>floor</title></head><body><div class="vtable-row">row</div></body></html>';
+  const server = createServer((_request, response) => response.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  try {
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+    return (await measurePage(newPage, url, 'unused', 'firstRow', loads)).p50;
+  } finally {
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
 }
 
 async function seedEverything(server: KeelServer, runs: number, historyPoints: number): Promise<{ bigExperiment: string; smallExperiment: string; longRun: string; shortRun: string }> {
@@ -121,6 +155,7 @@ export async function webUi(options: WebUiOptions = {}): Promise<BenchResult> {
     try {
       const at = (route: string, project = 'default') => `${server.url}/p/${project}/${route}`;
       const newPage = () => browser.newPage();
+      const floor = await measureBrowserFloor(newPage, loads);
       note('  runs page, 10,000 runs and 10 runs...');
       const runsBig = await measurePage(newPage, at(`experiments/${seeded.bigExperiment}`), server.apiKey, 'firstRow', loads);
       const runsSmall = await measurePage(newPage, at(`experiments/${seeded.smallExperiment}`), server.apiKey, 'firstRow', loads);
@@ -131,6 +166,8 @@ export async function webUi(options: WebUiOptions = {}): Promise<BenchResult> {
       const chartBig = await measurePage(newPage, at(`runs/${seeded.longRun}`), server.apiKey, 'chart', loads);
       const chartSmall = await measurePage(newPage, at(`runs/${seeded.shortRun}`), server.apiKey, 'chart', loads);
 
+      const runsRevisit = await revisits(newPage, at(`experiments/${seeded.bigExperiment}`), server.apiKey, 'firstRow', loads);
+      const chartRevisit = await revisits(newPage, at(`runs/${seeded.longRun}`), server.apiKey, 'chart', loads);
       note('  scrolling the runs table...');
       const page = await browser.newPage();
       await page.addInitScript(pageMarksScript(server.apiKey));
@@ -147,7 +184,7 @@ export async function webUi(options: WebUiOptions = {}): Promise<BenchResult> {
       const figures: Figure[] = [
         {
           bench, name: `runs page first rows, ${formatNumber(runs)} runs (p50 of ${loads} cold loads)`, backend: 'sqlite', value: runsBig.p50, unit: 'ms', display: `${formatMs(runsBig.p50)} (max ${formatMs(runsBig.max)})`,
-          target: { op: '<', value: 1500 }, baseline: `10 runs: ${formatMs(runsSmall.p50)}; its API request: ${formatMs(runsBig.apiP50)}`,
+          target: { op: '<', value: 1500 }, baseline: `10 runs: ${formatMs(runsSmall.p50)}; its API request: ${formatMs(runsBig.apiP50)}; a static page: ${formatMs(floor)}`,
         },
         {
           bench, name: `trace list first rows, ${formatNumber(spans)} spans (p50 of ${loads} cold loads)`, backend: 'sqlite', value: tracesBig.p50, unit: 'ms', display: `${formatMs(tracesBig.p50)} (max ${formatMs(tracesBig.max)})`,
@@ -155,7 +192,15 @@ export async function webUi(options: WebUiOptions = {}): Promise<BenchResult> {
         },
         {
           bench, name: `run page with a ${formatNumber(historyPoints)}-point metric, chart drawn (p50)`, backend: 'sqlite', value: chartBig.p50, unit: 'ms', display: `${formatMs(chartBig.p50)} (max ${formatMs(chartBig.max)})`,
-          target: { op: '<', value: 1000 }, baseline: `1,000 points: ${formatMs(chartSmall.p50)}; its API requests: ${formatMs(chartBig.apiP50)}`,
+          target: { op: '<', value: 1000 }, baseline: `1,000 points: ${formatMs(chartSmall.p50)}; its API requests: ${formatMs(chartBig.apiP50)}; a static page: ${formatMs(floor)}`,
+        },
+        {
+          bench, name: 'runs page first rows, revisit in the same tab (p50)', backend: 'sqlite', value: runsRevisit, unit: 'ms', display: formatMs(runsRevisit),
+          baseline: `cold load: ${formatMs(runsBig.p50)}`,
+        },
+        {
+          bench, name: `run page with a ${formatNumber(historyPoints)}-point metric, revisit in the same tab (p50)`, backend: 'sqlite', value: chartRevisit, unit: 'ms', display: formatMs(chartRevisit),
+          baseline: `cold load: ${formatMs(chartBig.p50)}`,
         },
         {
           bench, name: `runs table scroll: frame interval p95 (${scrolled.intervals.length} frames, 120 px each)`, backend: 'sqlite', value: scrollFrames.p95Ms, unit: 'ms', display: `${formatMs(scrollFrames.p95Ms)} (p50 ${formatMs(scrollFrames.p50Ms)}, ${longFrames} frames > 50 ms, reached row ${formatNumber(scrolled.lastRowIndex)})`,
@@ -167,7 +212,7 @@ export async function webUi(options: WebUiOptions = {}): Promise<BenchResult> {
         },
       ];
       printFigures('Web UI in headless Chromium', figures);
-      const details = { runs, spans, historyPoints, loads, runsBig, runsSmall, tracesBig, tracesSmall, chartBig, chartSmall, idleFrames, scrollFrames, longFrames, entry: index.match(/assets\/[^"]+/g) };
+      const details = { browserFloorMs: floor, runsRevisit, chartRevisit, runs, spans, historyPoints, loads, runsBig, runsSmall, tracesBig, tracesSmall, chartBig, chartSmall, idleFrames, scrollFrames, longFrames, entry: index.match(/assets\/[^"]+/g) };
       await writeResult('web-ui', { figures, details });
       return { name: 'web-ui', figures, details };
     } finally {
