@@ -262,6 +262,13 @@ describe.skipIf(!hasChromium)(`web UI experiments and runs (${hasChromium ? 'Chr
     await page.getByLabel('Smoothing').fill('0.9');
     await expect(page.locator('.chart-controls output').textContent()).resolves.toBe('0.90');
     await expect(page.locator('figure[data-metric="loss"] canvas').count()).resolves.toBe(1);
+    // The chart options live in the URL: a reload (or a shared link) draws the same charts.
+    await page.waitForURL((url) => url.searchParams.get('x') === 'time' && url.searchParams.get('log') === '1' && url.searchParams.get('smooth') === '0.9');
+    await page.reload();
+    await page.locator('figure[data-metric="loss"] canvas').waitFor();
+    await expect(page.getByLabel('X axis').inputValue()).resolves.toBe('time');
+    await expect(page.getByLabel('Log scale').isChecked()).resolves.toBe(true);
+    await expect(page.locator('.chart-controls output').textContent()).resolves.toBe('0.90');
 
     // Artifacts: text, pretty JSON, a CSV table (first 200 rows) and an image.
     const browserNav = page.getByRole('navigation', { name: 'Artifacts' });

@@ -8,9 +8,9 @@ import { ChartControls } from '../components/runs/chart-controls.tsx';
 import { MetricHistoryChart } from '../components/runs/metric-history-chart.tsx';
 import { type ParallelAxis, ParallelCoordinates } from '../components/runs/parallel-coordinates.tsx';
 import { RunDiffTable } from '../components/runs/run-diff-table.tsx';
-import { type ChartOptions, defaultChartOptions } from '../lib/runs/history-series.ts';
 import { collectRunKeys } from '../lib/runs/collect-run-keys.ts';
 import { parseRunColumn, runColumnValue } from '../lib/runs/run-column.ts';
+import { useChartOptions } from '../lib/runs/use-chart-options.ts';
 import { useLoad } from '../lib/use-load.ts';
 import '../components/runs/runs.css';
 
@@ -29,7 +29,7 @@ export function ComparePage() {
   const [params] = useSearchParams();
   const ids = useMemo(() => [...new Set((params.get('runs') ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''))], [params]);
   const runs = useLoad(() => Promise.all(ids.map((id) => client.runs.get(id))), [client, ids.join(',')]);
-  const [options, setOptions] = useState<ChartOptions>(defaultChartOptions);
+  const [options, setOptions] = useChartOptions();
   const [chosenAxes, setChosenAxes] = useState<string[] | undefined>(undefined);
   const base = `/p/${encodeURIComponent(project)}`;
   const runLink = (run: Run) => `${base}/runs/${encodeURIComponent(run.info.runId)}`;

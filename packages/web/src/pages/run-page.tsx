@@ -1,5 +1,4 @@
 import type { Run } from '@keel/sdk/client';
-import { useState } from 'react';
 import { Link, useParams } from 'react-router-dom';
 import { useProject } from '../api/use-project.ts';
 import { LoadState } from '../components/load-state.tsx';
@@ -10,8 +9,8 @@ import { MetricHistoryChart } from '../components/runs/metric-history-chart.tsx'
 import { RunStatusPill } from '../components/runs/run-status-pill.tsx';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.ts';
 import { takePrefetched } from '../lib/prefetch.ts';
-import { type ChartOptions, defaultChartOptions } from '../lib/runs/history-series.ts';
 import { runDataKey } from '../lib/runs/run-page-data.ts';
+import { useChartOptions } from '../lib/runs/use-chart-options.ts';
 import { useLoad } from '../lib/use-load.ts';
 import '../components/runs/runs.css';
 
@@ -22,7 +21,7 @@ export function RunPage() {
   const run = useLoad(() => takePrefetched<Run>(runDataKey(project, runId)) ?? client.runs.get(runId), [client, project, runId]);
   const experimentId = run.data?.info.experimentId;
   const experiment = useLoad(async () => (experimentId === undefined ? undefined : client.experiments.get(experimentId)), [client, experimentId]);
-  const [options, setOptions] = useState<ChartOptions>(defaultChartOptions);
+  const [options, setOptions] = useChartOptions();
   const base = `/p/${encodeURIComponent(project)}`;
 
   return (
