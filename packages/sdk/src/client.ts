@@ -2,3 +2,5 @@
 export { createKeelClient, type KeelClient, type KeelClientOptions } from './create-keel-client.ts';
 export { KeelApiError, isKeelApiError } from './keel-api-error.ts';
 export type { Run, RunInfo, RunStatus, Metric, KeyValue, Page, Project, Role, Experiment, ViewType } from '@keel/spec';
+export type { RegisteredModel, ModelVersion, RegistryEvent, Lineage } from './registry-api.ts';
+export type { PromptSummary, PromptVersion, PromptDiff, PromptLabelEvent, PromptUsage } from './prompts-api.ts';

@@ -6,12 +6,13 @@ import { gzipSync } from 'node:zlib';
 
 export interface WebFile {
   body: Buffer;
-  gzipped: Buffer;
+  /** Compressed on first use, then kept: most servers (tests, workers) never serve most files. */
+  gzipped(): Buffer;
   contentType: string;
   cacheControl: string;
 }
 
-/** The built web UI (dist/web), held in memory with each file gzipped once. */
+/** The built web UI (dist/web), held in memory, each file gzipped at most once. */
 export interface WebUi {
   /** Where it was loaded from; undefined when the UI is not built. */
   dir: string | undefined;
@@ -40,12 +41,15 @@ export function findWebDir(): string | undefined {
   return candidates.find((candidate) => existsSync(path.join(candidate, 'index.html')));
 }
 
-const toFile = (body: Buffer, name: string, cacheControl: string): WebFile => ({
-  body,
-  gzipped: gzipSync(body, { level: 9 }),
-  contentType: contentTypes[path.extname(name)] ?? 'application/octet-stream',
-  cacheControl,
-});
+const toFile = (body: Buffer, name: string, cacheControl: string): WebFile => {
+  let gzipped: Buffer | undefined;
+  return {
+    body,
+    gzipped: () => (gzipped ??= gzipSync(body, { level: 9 })),
+    contentType: contentTypes[path.extname(name)] ?? 'application/octet-stream',
+    cacheControl,
+  };
+};
 
 export async function loadWebUi(dir: string | undefined): Promise<WebUi> {
   if (dir === undefined || !existsSync(path.join(dir, 'index.html'))) return { dir: undefined, index: undefined, asset: () => undefined, assetNames: () => [] };

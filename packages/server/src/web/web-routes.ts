@@ -13,7 +13,7 @@ export function sendWebFile(request: FastifyRequest, reply: FastifyReply, file: 
   void reply.type(file.contentType).header('cache-control', file.cacheControl).header('x-content-type-options', 'nosniff').header('vary', 'accept-encoding');
   if (file.contentType.startsWith('text/html')) void reply.header('content-security-policy', contentSecurityPolicy).header('referrer-policy', 'no-referrer');
   if (gzip) void reply.header('content-encoding', 'gzip');
-  return reply.send(gzip ? file.gzipped : file.body);
+  return reply.send(gzip ? file.gzipped() : file.body);
 }
 
 const notBuilt = () => new KeelError('ENDPOINT_NOT_FOUND', 'The web UI is not built: run `npm run build` (npm install does it), or set KEEL_WEB_DIR');

@@ -11,11 +11,14 @@ import { formatDuration, formatNumber, formatTime } from '../lib/format.ts';
 import { collectRunKeys } from '../lib/runs/collect-run-keys.ts';
 import { isInvalidSearch } from '../lib/runs/error-position.ts';
 import { parseRunColumn, runColumnValue, searchKey } from '../lib/runs/run-column.ts';
-import { useRunPages } from '../lib/runs/use-run-pages.ts';
 import { type SortDirection, defaultSort, useRunsQuery } from '../lib/runs/use-runs-query.ts';
 import { useLoad } from '../lib/use-load.ts';
+import { usePagedList } from '../lib/use-paged-list.ts';
 import '../components/runs/runs.css';
 
+// A first page that fills the screen several times over arrives (and parses) sooner; then 500 a page.
+const firstPageSize = 100;
+const pageSize = 500;
 const kindLabel = { params: 'param', metrics: 'metric', tags: 'tag' } as const;
 
 /** The runs of one experiment: a virtualised table paged from the server as it scrolls. */
@@ -26,13 +29,21 @@ export function RunsPage() {
   const [query, update] = useRunsQuery();
   const experiment = useLoad(() => client.experiments.get(experimentId), [client, experimentId]);
 
-  const orderBy = useMemo(() => {
-    const sortColumn = parseRunColumn(query.sort);
-    const key = sortColumn === undefined ? query.sort : searchKey(sortColumn);
-    return [`${key} ${query.direction.toUpperCase()}`];
-  }, [query.sort, query.direction]);
-  const pages = useRunPages(client, experimentId, query.filter, orderBy);
-  const keys = useMemo(() => collectRunKeys(pages.runs ?? []), [pages.runs]);
+  const sortColumn = parseRunColumn(query.sort);
+  const orderBy = `${sortColumn === undefined ? query.sort : searchKey(sortColumn)} ${query.direction.toUpperCase()}`;
+  const pages = usePagedList(
+    (pageToken) =>
+      client.runs.search({
+        experimentIds: [experimentId],
+        ...(query.filter.trim() === '' ? {} : { filter: query.filter }),
+        orderBy: [orderBy],
+        maxResults: pageToken === undefined ? firstPageSize : pageSize,
+        pageToken,
+      }),
+    [client, experimentId, query.filter, orderBy],
+  );
+  const runs = pages.data;
+  const keys = useMemo(() => collectRunKeys(runs ?? []), [runs]);
   const selected = useMemo(() => new Set(query.selected), [query.selected]);
   const base = `/p/${encodeURIComponent(project)}`;
   const runLink = useCallback((run: Run) => `${base}/runs/${encodeURIComponent(run.info.runId)}`, [base]);
@@ -101,7 +112,8 @@ export function RunsPage() {
 
   const searchError = pages.error !== undefined && isInvalidSearch(pages.error) ? pages.error : undefined;
   const orderError = searchError !== undefined && /order_by/.test(searchError.message);
-  const { runs, loadMore } = pages;
+  const { loadMore } = pages;
+  const complete = runs !== undefined && !pages.hasMore;
   const onNearEnd = useCallback(() => loadMore(), [loadMore]);
   const compareTo = `${base}/compare?runs=${query.selected.map(encodeURIComponent).join(',')}`;
 
@@ -131,7 +143,7 @@ export function RunsPage() {
         )}
         <span className="spacer" />
         <span className="muted" role="status" aria-live="polite" data-testid="run-count">
-          {runs === undefined ? '' : `${formatNumber(runs.length)}${pages.complete ? '' : '+'} run${runs.length === 1 ? '' : 's'}${pages.loading ? ' · loading more…' : ''}`}
+          {runs === undefined ? '' : `${formatNumber(runs.length)}${complete ? '' : '+'} run${runs.length === 1 ? '' : 's'}${pages.loading ? ' · loading more…' : ''}`}
         </span>
       </div>
       {searchError === undefined ? (

@@ -8,7 +8,7 @@ import { TraceStatus } from '../components/traces/trace-status.tsx';
 import { formatDuration, formatNumber, formatTime, formatUsd } from '../lib/format.ts';
 import { newTurnMessages } from '../lib/traces/new-turn-messages.ts';
 import { type ConversationMessage, toConversation } from '../lib/traces/to-conversation.ts';
-import { usePagedList } from '../lib/traces/use-paged-list.ts';
+import { usePagedList } from '../lib/use-paged-list.ts';
 
 /** A root span's input or output: messages, or plain text said by `role`; null when it is neither. */
 function asConversation(value: unknown, role: 'user' | 'assistant'): ConversationMessage[] | null {

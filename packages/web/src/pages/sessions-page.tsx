@@ -7,7 +7,7 @@ import { WindowPicker } from '../components/traces/window-picker.tsx';
 import { type TableColumn, VirtualTable } from '../components/virtual-table.tsx';
 import { formatDuration, formatNumber, formatTime, formatUsd } from '../lib/format.ts';
 import { readTraceWindow, resolveTraceWindow } from '../lib/traces/trace-window.ts';
-import { usePagedList } from '../lib/traces/use-paged-list.ts';
+import { usePagedList } from '../lib/use-paged-list.ts';
 
 type SessionSummary = Awaited<ReturnType<KeelClient['traces']['sessions']>>['items'][number];
 

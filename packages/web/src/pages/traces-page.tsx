@@ -9,7 +9,7 @@ import { type TableColumn, VirtualTable } from '../components/virtual-table.tsx'
 import { formatDuration, formatNumber, formatTime, formatUsd } from '../lib/format.ts';
 import { readTraceFilters, traceFilterQuery } from '../lib/traces/trace-filters.ts';
 import { readTraceWindow, resolveTraceWindow } from '../lib/traces/trace-window.ts';
-import { usePagedList } from '../lib/traces/use-paged-list.ts';
+import { usePagedList } from '../lib/use-paged-list.ts';
 
 const pageSize = 100;
 

@@ -1,5 +1,5 @@
 import { formatTime } from '../../lib/format.ts';
-import type { PromptLabelEvent } from '../../lib/prompts/prompt-types.ts';
+import type { PromptLabelEvent } from '@keel/sdk/client';
 import './prompts.css';
 
 /** Label moves, newest first. */

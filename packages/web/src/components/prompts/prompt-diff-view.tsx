@@ -1,4 +1,4 @@
-import type { PromptDiff } from '../../lib/prompts/prompt-types.ts';
+import type { PromptDiff } from '@keel/sdk/client';
 import { type DiffCell, sideBySideDiff } from '../../lib/prompts/side-by-side-diff.ts';
 import './prompts.css';
 

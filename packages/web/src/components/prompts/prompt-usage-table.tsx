@@ -1,6 +1,8 @@
 import { formatDuration, formatNumber, formatUsd } from '../../lib/format.ts';
-import type { PromptUsageRow } from '../../lib/prompts/prompt-types.ts';
+import type { PromptUsage } from '@keel/sdk/client';
 import './prompts.css';
+
+type PromptUsageRow = PromptUsage['versions'][number];
 
 /** Per version: LLM calls that named it, tokens, latency, cost and the mean of each score of their traces. */
 export function PromptUsageTable({ rows }: { rows: readonly PromptUsageRow[] }) {

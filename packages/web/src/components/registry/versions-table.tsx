@@ -1,6 +1,6 @@
 import { Link } from 'react-router-dom';
 import { formatTime } from '../../lib/format.ts';
-import type { ModelVersion } from '../../lib/registry/registry-types.ts';
+import type { ModelVersion } from '@keel/sdk/client';
 import { AliasPills } from './alias-pills.tsx';
 import './registry.css';
 

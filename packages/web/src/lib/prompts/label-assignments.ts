@@ -1,4 +1,4 @@
-import type { PromptVersion } from './prompt-types.ts';
+import type { PromptVersion } from '@keel/sdk/client';
 
 export interface LabelAssignment {
   label: string;

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { aliasMoves } from './alias-moves.ts';
-import type { RegistryEvent } from './registry-types.ts';
+import type { RegistryEvent } from '@keel/sdk/client';
 
 const event = (id: number, action: string, alias: string | null, version: string | null, details: Record<string, unknown> = {}): RegistryEvent => ({ id, modelName: 'm', version, alias, action, actor: 'key_1', at: id * 1000, details });
 

@@ -1,4 +1,4 @@
-import type { RegistryEvent } from './registry-types.ts';
+import type { RegistryEvent } from '@keel/sdk/client';
 
 export interface AliasMove {
   id: number;

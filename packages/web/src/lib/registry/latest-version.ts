@@ -1,4 +1,4 @@
-import type { RegisteredModel } from './registry-types.ts';
+import type { RegisteredModel } from '@keel/sdk/client';
 
 /** The highest version number among a model's latest versions (one per stage); null without versions. */
 export function latestVersion(model: RegisteredModel): number | null {

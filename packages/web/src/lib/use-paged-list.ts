@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useRef, useState } from 'react';
-import type { Loaded } from '../use-load.ts';
+import type { Loaded } from './use-load.ts';
 
 export interface PagedList<T> extends Loaded<T[]> {
   /** More pages exist on the server. */
