@@ -195,4 +195,24 @@ describe.skipIf(!hasChromium)(`web UI prompt registry (${hasChromium ? 'Chromium
     await empty.close();
     await page.close();
   });
+
+  it('reads the prompt list page by page: a prompt beyond the first page is reached by scrolling', async () => {
+    // 2 prompts already; 105 more make 107, past the first page of 100 (by name: summarize, support-reply, zz-bulk-000 … 097).
+    for (let index = 0; index < 105; index += 1) await client.prompts.create({ name: `zz-bulk-${String(index).padStart(3, '0')}`, type: 'text', template: `Template ${index}` });
+    const page = await open('');
+    const table = page.getByRole('table', { name: 'Prompts' });
+    await table.waitFor();
+    await expect(page.locator('.paged-list-footer [role="status"]').textContent()).resolves.toBe('100 prompts shown; scroll or load more.');
+    await expect(table.locator('tbody tr').count()).resolves.toBe(100);
+    await expect(table.getByRole('link', { name: 'zz-bulk-104' }).count()).resolves.toBe(0);
+
+    await page.getByRole('button', { name: 'Load more' }).scrollIntoViewIfNeeded();
+    await page.getByText('107 prompts shown.').waitFor();
+    expect((await tableRows(page, 'Prompts')).map((row) => row[0]).slice(-2)).toEqual(['zz-bulk-103', 'zz-bulk-104']);
+    await page.getByText('107 prompts shown.').scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'prompts-paged');
+    await table.getByRole('link', { name: 'zz-bulk-104' }).click();
+    await page.getByRole('heading', { name: 'zz-bulk-104', level: 1 }).waitFor();
+    await page.close();
+  });
 });

@@ -133,4 +133,38 @@ describe.skipIf(!hasChromium)(`web UI model registry (${hasChromium ? 'Chromium'
     await expect(page.getByRole('table').count()).resolves.toBe(0);
     await page.close();
   });
+
+  it('reads the list page by page: a model beyond the first page is reached by scrolling, and the name filter pages too', async () => {
+    // 2 models already; 105 more make 107, past the first page of 100 (by name: churn, fraud, zz-bulk-000 … 097).
+    const bulk = Array.from({ length: 105 }, (_, index) => `zz-bulk-${String(index).padStart(3, '0')}`);
+    for (const name of bulk) await client.registry.createModel({ name });
+    const page = await browser.newPage();
+    await signInWithKey(page, keel.url, keel.adminKey);
+    await page.goto(`${keel.url}/p/default/models`);
+    const table = page.getByRole('table', { name: 'Registered models' });
+    await table.waitFor();
+    const status = page.locator('.paged-list-footer [role="status"]');
+    await expect(status.textContent()).resolves.toBe('100 models shown; scroll or load more.');
+    await expect(table.locator('tbody tr').count()).resolves.toBe(100);
+    await expect(table.getByRole('link', { name: 'zz-bulk-098', exact: true }).count()).resolves.toBe(0);
+
+    // Scrolling to the bottom loads the next page by itself.
+    await page.getByRole('button', { name: 'Load more' }).scrollIntoViewIfNeeded();
+    await page.getByText('107 models shown.').waitFor();
+    await expect(page.getByRole('button', { name: 'Load more' }).count()).resolves.toBe(0);
+    expect((await tableRows(page, 'Registered models')).map((row) => row[0]).slice(-3)).toEqual(['zz-bulk-102', 'zz-bulk-103', 'zz-bulk-104']);
+    await page.getByText('107 models shown.').scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'models-paged');
+    await table.getByRole('link', { name: 'zz-bulk-104', exact: true }).click();
+    await page.getByRole('heading', { name: 'zz-bulk-104', level: 1 }).waitFor();
+
+    // The filter is applied on the server, page by page: 105 matches, 100 first, then the rest with the button.
+    await page.goto(`${keel.url}/p/default/models?name=bulk`);
+    await page.getByText('100 models shown; scroll or load more.').waitFor();
+    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.getByRole('button', { name: 'Load more' }).click();
+    await page.getByText('105 models shown.').waitFor();
+    expect((await tableRows(page, 'Registered models')).map((row) => row[0]).at(-1)).toBe('zz-bulk-104');
+    await page.close();
+  });
 });
