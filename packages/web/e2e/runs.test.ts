@@ -172,6 +172,31 @@ describe.skipIf(!hasChromium)(`web UI experiments and runs (${hasChromium ? 'Chr
     await page.getByRole('button', { name: 'Clear', exact: true }).click();
     await expect.poll(() => readNames(page)).toEqual(['run-a', 'run-b', 'run-d', 'run-c']);
     await expect(page.getByRole('button', { name: /^Compare/ }).isDisabled()).resolves.toBe(true);
+    // The header's box selects all loaded runs: mixed while some are, checked when all are, and clears them all.
+    const selectAll = table.getByRole('columnheader').getByRole('checkbox', { name: 'Select all loaded runs' });
+    const boxState = () => selectAll.evaluate((box: HTMLInputElement) => (box.indeterminate ? 'mixed' : box.checked ? 'checked' : 'unchecked'));
+    await expect(boxState()).resolves.toBe('unchecked');
+    await page.getByLabel('Select run-b').check();
+    await expect.poll(boxState).toBe('mixed');
+    await selectAll.click();
+    await expect.poll(boxState).toBe('checked');
+    await expect(page.locator('[role=row][aria-selected=true]').count()).resolves.toBe(4);
+    await expect(table.getByRole('checkbox', { checked: true }).count()).resolves.toBe(5);
+    expect(new URL(page.url()).searchParams.get('sel')?.split(',').sort()).toEqual(specs.map((spec) => id(spec.name)).sort());
+    await page.getByRole('button', { name: 'Compare (4)' }).waitFor();
+    await saveScreenshot(page, 'runs-select-all');
+    await selectAll.click();
+    await expect.poll(boxState).toBe('unchecked');
+    await expect(page.locator('[role=row][aria-selected=true]').count()).resolves.toBe(0);
+    expect(new URL(page.url()).searchParams.has('sel')).toBe(false);
+    await expect(page.getByRole('button', { name: /^Compare/ }).isDisabled()).resolves.toBe(true);
+    // Checking every row by hand checks the header's box too.
+    for (const name of ['run-a', 'run-b', 'run-c', 'run-d']) await page.getByLabel(`Select ${name}`).check();
+    await expect.poll(boxState).toBe('checked');
+    await page.getByLabel('Select run-d').uncheck();
+    await expect.poll(boxState).toBe('mixed');
+    await page.getByRole('button', { name: 'Clear selection' }).click();
+    await expect.poll(boxState).toBe('unchecked');
     for (const name of ['run-a', 'run-b', 'run-c']) await page.getByLabel(`Select ${name}`).check();
     await expect(page.locator('[role=row][aria-selected=true]').count()).resolves.toBe(3);
     expect(new URL(page.url()).searchParams.get('sel')).toBe([id('run-a'), id('run-b'), id('run-c')].join(','));
@@ -222,6 +247,33 @@ describe.skipIf(!hasChromium)(`web UI experiments and runs (${hasChromium ? 'Chr
     await page.keyboard.press('Enter');
     await page.getByRole('heading', { name: 'sweep-0001' }).waitFor();
     expect(new URL(page.url()).pathname).toMatch(/^\/p\/default\/runs\/\w+$/);
+    await page.close();
+  }, 90_000);
+
+  it('selects all loaded runs from the header: more pages make it mixed, and it then selects those too', async () => {
+    const page = await open(`/p/default/experiments/${seeded.sweepId}`);
+    const table = page.getByRole('table', { name: 'Runs' });
+    await table.getByRole('link', { name: 'sweep-0619' }).waitFor();
+    await expect(page.getByTestId('run-count').textContent()).resolves.toBe('100+ runs');
+    const selectAll = table.getByRole('checkbox', { name: 'Select all loaded runs' });
+    const boxState = () => selectAll.evaluate((box: HTMLInputElement) => (box.indeterminate ? 'mixed' : box.checked ? 'checked' : 'unchecked'));
+    await selectAll.check();
+    await page.getByRole('button', { name: 'Compare (100)' }).waitFor();
+    await expect(boxState()).resolves.toBe('checked');
+
+    // The next page's runs are not selected: the header box turns mixed; clicking it selects all 600.
+    await page.evaluate(`document.querySelector('.vtable-body').scrollTop = 1e9`);
+    await page.getByTestId('run-count').filter({ hasText: /^600\+ runs$/ }).waitFor();
+    await expect.poll(boxState).toBe('mixed');
+    // Scrolled to the end of the first page: its last run (drawn only now) is checked, the next page's first is not.
+    await expect(table.getByRole('checkbox', { name: 'Select sweep-0520' }).isChecked()).resolves.toBe(true);
+    await expect(table.getByRole('checkbox', { name: 'Select sweep-0519' }).isChecked()).resolves.toBe(false);
+    await selectAll.click();
+    await page.getByRole('button', { name: 'Compare (600)' }).waitFor();
+    await expect(boxState()).resolves.toBe('checked');
+    await selectAll.click();
+    await expect.poll(boxState).toBe('unchecked');
+    await expect(page.getByRole('button', { name: /^Compare/ }).isDisabled()).resolves.toBe(true);
     await page.close();
   }, 90_000);
 

@@ -6,6 +6,7 @@ import { LoadState } from '../components/load-state.tsx';
 import { ColumnChooser } from '../components/runs/column-chooser.tsx';
 import { FilterBox } from '../components/runs/filter-box.tsx';
 import { RunStatusPill } from '../components/runs/run-status-pill.tsx';
+import { SelectAllCheckbox } from '../components/runs/select-all-checkbox.tsx';
 import { type TableColumn, VirtualTable } from '../components/virtual-table.tsx';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.ts';
 import { collectRunKeys } from '../lib/runs/collect-run-keys.ts';
@@ -60,10 +61,21 @@ export function RunsPage() {
       else next.delete(runId);
       update({ selected: [...next] });
     };
+    // The header's box acts on the loaded runs; selected runs not loaded (filtered out) are left as they are.
+    const loaded = (runs ?? []).map((run) => run.info.runId);
+    const loadedSelected = loaded.filter((runId) => selected.has(runId)).length;
+    const selectAll = (all: boolean) => {
+      const next = new Set(selected);
+      for (const runId of loaded) {
+        if (all) next.add(runId);
+        else next.delete(runId);
+      }
+      update({ selected: [...next] });
+    };
     const fixed: TableColumn<Run>[] = [
       {
         id: 'select',
-        header: <span className="visually-hidden">Select</span>,
+        header: <SelectAllCheckbox label="Select all loaded runs" total={loaded.length} selected={loadedSelected} onChange={selectAll} />,
         width: '2.5rem',
         cell: (run) => (
           <input type="checkbox" aria-label={`Select ${run.info.runName || run.info.runId}`} checked={selected.has(run.info.runId)} onChange={(event) => toggle(run.info.runId, event.target.checked)} />
@@ -108,7 +120,7 @@ export function RunsPage() {
       ];
     });
     return [...fixed, ...extra];
-  }, [sort, direction, chosen, selected, update, runLink]);
+  }, [sort, direction, chosen, selected, update, runLink, runs]);
 
   const searchError = pages.error !== undefined && isInvalidSearch(pages.error) ? pages.error : undefined;
   const orderError = searchError !== undefined && /order_by/.test(searchError.message);
