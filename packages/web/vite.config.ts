@@ -1,10 +1,11 @@
 import react from '@vitejs/plugin-react';
 import { defineConfig } from 'vite';
+import { earlyScript } from './vite-early-script.ts';
 
 // Built into dist/web during `npm install` (scripts/build.mjs) and served by `keel server` at /.
 export default defineConfig({
   root: import.meta.dirname,
-  plugins: [react()],
+  plugins: [react(), earlyScript()],
   build: {
     outDir: '../../dist/web',
     emptyOutDir: true,

@@ -8,9 +8,31 @@ import { NotFoundPage } from './pages/not-found-page.tsx';
 import { SignInPage } from './pages/sign-in-page.tsx';
 import { lazyPage } from './lazy-page.tsx';
 import { prefetchRunPage } from './lib/runs/run-page-data.ts';
+import { type PageName, pagePaths } from './pages/page-paths.ts';
 
 // Each page is its own chunk: the first page loads only what it draws.
-type Prefetch = (client: KeelClient, params: Params) => void;
+const pageModules: Record<PageName, () => Promise<ComponentType>> = {
+  experiments: async () => (await import('./pages/experiments-page.tsx')).ExperimentsPage,
+  runs: async () => (await import('./pages/runs-page.tsx')).RunsPage,
+  run: async () => (await import('./pages/run-page.tsx')).RunPage,
+  compare: async () => (await import('./pages/compare-page.tsx')).ComparePage,
+  models: async () => (await import('./pages/models-page.tsx')).ModelsPage,
+  model: async () => (await import('./pages/model-page.tsx')).ModelPage,
+  traces: async () => (await import('./pages/traces-page.tsx')).TracesPage,
+  trace: async () => (await import('./pages/trace-page.tsx')).TracePage,
+  sessions: async () => (await import('./pages/sessions-page.tsx')).SessionsPage,
+  session: async () => (await import('./pages/session-page.tsx')).SessionPage,
+  prompts: async () => (await import('./pages/prompts-page.tsx')).PromptsPage,
+  prompt: async () => (await import('./pages/prompt-page.tsx')).PromptPage,
+  gateway: async () => (await import('./pages/gateway-page.tsx')).GatewayPage,
+};
+
+/** Asks for a page's first data with the API client (taking the early script's answers); resolves when it is in. */
+type Prefetch = (client: KeelClient, params: Params) => Promise<void>;
+
+const prefetches: Partial<Record<PageName, Prefetch>> = {
+  run: (client, params) => prefetchRunPage(client, params.project ?? '', params.runId ?? ''),
+};
 
 const page = (load: () => Promise<ComponentType>, prefetch?: Prefetch): Pick<RouteObject, 'element' | 'handle'> => {
   const lazy = lazyPage(load);
@@ -33,19 +55,7 @@ export function appRoutes(): RouteObject[] {
       element: <RequireSignIn><AppLayout /></RequireSignIn>,
       children: [
         { index: true, element: <Navigate to="experiments" replace /> },
-        { path: 'experiments', ...page(async () => (await import('./pages/experiments-page.tsx')).ExperimentsPage) },
-        { path: 'experiments/:experimentId', ...page(async () => (await import('./pages/runs-page.tsx')).RunsPage) },
-        { path: 'runs/:runId', ...page(async () => (await import('./pages/run-page.tsx')).RunPage, (client, params) => prefetchRunPage(client, params.project ?? '', params.runId ?? '')) },
-        { path: 'compare', ...page(async () => (await import('./pages/compare-page.tsx')).ComparePage) },
-        { path: 'models', ...page(async () => (await import('./pages/models-page.tsx')).ModelsPage) },
-        { path: 'models/:name', ...page(async () => (await import('./pages/model-page.tsx')).ModelPage) },
-        { path: 'traces', ...page(async () => (await import('./pages/traces-page.tsx')).TracesPage) },
-        { path: 'traces/:traceId', ...page(async () => (await import('./pages/trace-page.tsx')).TracePage) },
-        { path: 'sessions', ...page(async () => (await import('./pages/sessions-page.tsx')).SessionsPage) },
-        { path: 'sessions/:sessionId', ...page(async () => (await import('./pages/session-page.tsx')).SessionPage) },
-        { path: 'prompts', ...page(async () => (await import('./pages/prompts-page.tsx')).PromptsPage) },
-        { path: 'prompts/:name', ...page(async () => (await import('./pages/prompt-page.tsx')).PromptPage) },
-        { path: 'gateway', ...page(async () => (await import('./pages/gateway-page.tsx')).GatewayPage) },
+        ...(Object.keys(pagePaths) as PageName[]).map((name) => ({ path: pagePaths[name].path, ...page(pageModules[name], prefetches[name]) })),
         { path: '*', element: <NotFoundPage /> },
       ],
     },
@@ -58,19 +68,33 @@ interface PageHandle {
   prefetch?: Prefetch;
 }
 
+/** How long the first render waits for the first page's data before it shows the page loading. */
+const firstDataWaitMs = 1000;
+
 /**
  * For the first URL: asks for the page's data (when its route knows what it needs and a key is
- * stored) and loads its chunk, both at once; resolves when the chunk is in, so that the first
- * render does not suspend.
+ * stored) and loads its chunk, both at once. Resolves when the chunk is in and the data too (or
+ * after firstDataWaitMs), so that the first render draws the page whole, as a router's loaders
+ * would, instead of a loading state and then a second render and layout.
  */
 export async function preloadPages(routes: RouteObject[], pathname: string, client: ((project: string) => KeelClient) | undefined): Promise<void> {
   const matches = matchRoutes(routes, pathname) ?? [];
+  const data: Promise<void>[] = [];
   for (const match of matches) {
     const handle = match.route.handle as PageHandle | undefined;
     const project = match.params.project;
-    if (handle?.prefetch !== undefined && client !== undefined && project !== undefined) handle.prefetch(client(project), match.params);
+    if (handle?.prefetch !== undefined && client !== undefined && project !== undefined) data.push(handle.prefetch(client(project), match.params).catch(() => undefined));
   }
-  await Promise.all(matches.map((match) => (match.route.handle as PageHandle | undefined)?.preload?.()));
+  const chunks = Promise.all(matches.map((match) => (match.route.handle as PageHandle | undefined)?.preload?.()));
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const deadline = new Promise<void>((resolve) => {
+    timer = setTimeout(resolve, firstDataWaitMs);
+  });
+  try {
+    await Promise.all([chunks, Promise.race([Promise.all(data), deadline])]);
+  } finally {
+    clearTimeout(timer);
+  }
 }
 
 export function createAppRouter(routes: RouteObject[]) {

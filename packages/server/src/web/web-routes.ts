@@ -5,13 +5,10 @@ import type { AppServices } from '../app-services.ts';
 import { defineRoute } from '../http/route-spec.ts';
 import type { WebFile } from './load-web-ui.ts';
 
-// The UI talks only to its own origin; uPlot sets inline styles, and artifact previews are blob: URLs.
-const contentSecurityPolicy = "default-src 'self'; img-src 'self' data: blob:; style-src 'self' 'unsafe-inline'; connect-src 'self'; frame-ancestors 'none'; base-uri 'none'";
-
 export function sendWebFile(request: FastifyRequest, reply: FastifyReply, file: WebFile): FastifyReply {
   const gzip = /\bgzip\b/.test(request.headers['accept-encoding'] ?? '');
   void reply.type(file.contentType).header('cache-control', file.cacheControl).header('x-content-type-options', 'nosniff').header('vary', 'accept-encoding');
-  if (file.contentType.startsWith('text/html')) void reply.header('content-security-policy', contentSecurityPolicy).header('referrer-policy', 'no-referrer');
+  for (const [name, value] of Object.entries(file.headers)) void reply.header(name, value);
   if (gzip) void reply.header('content-encoding', 'gzip');
   return reply.send(gzip ? file.gzipped() : file.body);
 }

@@ -1,4 +1,4 @@
-import { useEffect, useRef } from 'react';
+import { useLayoutEffect, useRef } from 'react';
 import uPlot from 'uplot';
 
 export interface ChartSeries {
@@ -41,7 +41,9 @@ function align(series: readonly ChartSeries[]): uPlot.AlignedData {
  */
 export function LineChart({ title, series, timeAxis = false, logScale = false, height = 260, yLabel }: LineChartProps) {
   const box = useRef<HTMLDivElement>(null);
-  useEffect(() => {
+  // Drawn in the commit that adds the box, before the browser paints: no frame with an empty box,
+  // and one layout for the page and its charts.
+  useLayoutEffect(() => {
     const element = box.current;
     if (element === null) return;
     const dark = document.documentElement.dataset.theme === 'dark' || (document.documentElement.dataset.theme === undefined && window.matchMedia('(prefers-color-scheme: dark)').matches);

@@ -1,4 +1,4 @@
-import type { Run } from '@keel/sdk/client';
+import type { Experiment, Run } from '@keel/sdk/client';
 import { Link, useParams } from 'react-router-dom';
 import { useProject } from '../api/use-project.ts';
 import { LoadState } from '../components/load-state.tsx';
@@ -8,8 +8,8 @@ import { KeyValueTable } from '../components/runs/key-value-table.tsx';
 import { MetricHistoryChart } from '../components/runs/metric-history-chart.tsx';
 import { RunStatusPill } from '../components/runs/run-status-pill.tsx';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.ts';
-import { takePrefetched } from '../lib/prefetch.ts';
-import { runDataKey } from '../lib/runs/run-page-data.ts';
+import { takeArrived, takePrefetched } from '../lib/prefetch.ts';
+import { experimentDataKey, runDataKey } from '../lib/runs/run-page-data.ts';
 import { useChartOptions } from '../lib/runs/use-chart-options.ts';
 import { useLoad } from '../lib/use-load.ts';
 import '../components/runs/runs.css';
@@ -18,9 +18,15 @@ import '../components/runs/runs.css';
 export function RunPage() {
   const { runId = '' } = useParams();
   const { project, client } = useProject();
-  const run = useLoad(() => takePrefetched<Run>(runDataKey(project, runId)) ?? client.runs.get(runId), [client, project, runId]);
+  const runKey = runDataKey(project, runId);
+  const run = useLoad(() => takePrefetched<Run>(runKey) ?? client.runs.get(runId), [client, project, runId], () => takeArrived<Run>([runKey])?.[0]);
   const experimentId = run.data?.info.experimentId;
-  const experiment = useLoad(async () => (experimentId === undefined ? undefined : client.experiments.get(experimentId)), [client, experimentId]);
+  const experimentKey = experimentDataKey(project, experimentId ?? '');
+  const experiment = useLoad(
+    async () => (experimentId === undefined ? undefined : (takePrefetched<Experiment>(experimentKey) ?? client.experiments.get(experimentId))),
+    [client, project, experimentId],
+    () => takeArrived<Experiment>([experimentKey])?.[0],
+  );
   const [options, setOptions] = useChartOptions();
   const base = `/p/${encodeURIComponent(project)}`;
 

@@ -4,9 +4,11 @@ import { useParams } from 'react-router-dom';
 import { LineChart } from '../line-chart.tsx';
 import { LoadState } from '../load-state.tsx';
 import { type ChartOptions, historySeries } from '../../lib/runs/history-series.ts';
-import { takePrefetched } from '../../lib/prefetch.ts';
+import { takeArrived, takePrefetched } from '../../lib/prefetch.ts';
 import { chartMaxPoints, historyDataKey } from '../../lib/runs/run-page-data.ts';
 import { useLoad } from '../../lib/use-load.ts';
+
+type HistoryPage = Awaited<ReturnType<KeelClient['runs']['metricHistory']>>;
 
 export interface ChartRun {
   runId: string;
@@ -23,11 +25,10 @@ export function MetricHistoryChart({ client, metric, runs, options }: { client: 
   const histories = useLoad(
     () =>
       Promise.all(
-        runs.map((run) =>
-          (takePrefetched<Awaited<ReturnType<KeelClient['runs']['metricHistory']>>>(historyDataKey(project, run.runId, metric)) ?? client.runs.metricHistory(run.runId, metric, { maxPoints: chartMaxPoints })).then((page) => page.items),
-        ),
+        runs.map((run) => (takePrefetched<HistoryPage>(historyDataKey(project, run.runId, metric)) ?? client.runs.metricHistory(run.runId, metric, { maxPoints: chartMaxPoints })).then((page) => page.items)),
       ),
     [client, project, metric, runKey],
+    () => takeArrived<HistoryPage>(runs.map((run) => historyDataKey(project, run.runId, metric)))?.map((page) => page.items),
   );
   const series = useMemo(
     () => histories.data?.map((items, index) => historySeries(runs[index]?.label ?? '', items, options)),

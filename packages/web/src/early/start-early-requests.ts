@@ -1,0 +1,67 @@
+// The early script: bundled on its own and inlined at the top of index.html (vite-early-script.ts),
+// it runs while the HTML is parsed. For the first URL it preloads the page's chunk and starts the
+// page's first API requests, while the browser still loads and runs the app's code.
+import { loadStoredKey } from '../api/stored-key.ts';
+import { matchProjectPage } from '../pages/page-paths.ts';
+import { earlyRequests } from './early-requests.ts';
+import { apiHeaders, clearEarlyResponses, putEarlyResponse } from './early-responses.ts';
+
+/** Each page's own files (its chunk, the chunks only it imports, its CSS), filled in at build. */
+declare const keelPageAssets: Record<string, string[]>;
+
+/** Answers not taken by then are dropped: the page asks again if it ever needs them. */
+const keepMs = 30_000;
+
+function preload(file: string): void {
+  const link = document.createElement('link');
+  link.href = file;
+  if (file.endsWith('.css')) {
+    link.rel = 'preload';
+    link.as = 'style';
+  } else {
+    link.rel = 'modulepreload';
+  }
+  link.crossOrigin = '';
+  document.head.append(link);
+}
+
+function start(): void {
+  const match = matchProjectPage(window.location.pathname);
+  if (match === undefined) return;
+  for (const file of keelPageAssets[match.page] ?? []) preload(file);
+  const apiKey = loadStoredKey();
+  const requests = earlyRequests[match.page];
+  if (apiKey === null || requests === undefined) return;
+  const urlOf = (path: string): string => new URL(path, window.location.origin).toString();
+  const send = (path: string): Promise<Response> => fetch(urlOf(path), { method: 'GET', headers: apiHeaders(apiKey, match.project) });
+  const offer = (path: string, response: Promise<Response>): void => putEarlyResponse(urlOf(path), apiKey, match.project, response);
+  const [firstPath, ...others] = requests.first(match.params);
+  for (const path of others) offer(path, send(path));
+  if (firstPath === undefined) return;
+  const first = send(firstPath);
+  const then = requests.then;
+  // The client gets the first answer only once the requests that follow from it are sent, so that
+  // it takes them instead of asking a second time.
+  offer(
+    firstPath,
+    then === undefined
+      ? first
+      : first.then(async (response) => {
+          if (response.ok) {
+            try {
+              for (const path of then(match.params, await response.clone().json())) offer(path, send(path));
+            } catch {
+              // Not JSON: the client reports it.
+            }
+          }
+          return response;
+        }),
+  );
+  setTimeout(clearEarlyResponses, keepMs);
+}
+
+try {
+  start();
+} catch {
+  // Early requests only save time; the app asks for everything itself.
+}
