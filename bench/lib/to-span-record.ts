@@ -45,6 +45,7 @@ export function toSpanRecord(span: PlannedSpan): SpanRecord {
     tags: [],
     promptName: null,
     promptVersion: null,
+    gatewayKey: null,
     mapperVersion: 1,
     raw: {
       otelKind: span.otelKind,

@@ -6,6 +6,7 @@ import {
   traceDetailSchema,
   traceSummaryPageSchema,
   type AggregateGroup,
+  type CostTotalGroup,
   type ScoreDataType,
   type ScoreSource,
   type SpanStatus,
@@ -58,10 +59,13 @@ export interface TracesApi {
   score(traceId: string, score: ScoreInput): Promise<Score>;
   sessions(options: TimeWindowInput & { userId?: string; limit?: number; pageToken?: string }): Promise<SessionPage>;
   sessionTraces(sessionId: string, options?: { limit?: number; pageToken?: string }): Promise<TracePage>;
-  /** Count, tokens, cost and latency percentiles of generations; `serviceName: 'keel-gateway'` keeps the gateway's own spans. */
+  /**
+   * Count, tokens, cost and latency percentiles of generations; `serviceName: 'keel-gateway'` keeps the gateway's own spans,
+   * and `groupBy: 'gateway_key'` groups them by the virtual key (`(none)`: calls made with a project API key).
+   */
   metrics(options: TimeWindowInput & { groupBy: AggregateGroup; model?: string; promptName?: string; serviceName?: string }): Promise<AggregateAnswer>;
-  /** Count, tokens and cost by one or two dimensions, e.g. `['model', 'day']`. */
-  costs(options: TimeWindowInput & { groupBy: AggregateGroup[]; model?: string; promptName?: string }): Promise<CostTotalsAnswer>;
+  /** Count, tokens and cost by one or two dimensions, e.g. `['model', 'day']` (not by gateway key: the gateway's usage has cost per key). */
+  costs(options: TimeWindowInput & { groupBy: CostTotalGroup[]; model?: string; promptName?: string }): Promise<CostTotalsAnswer>;
 }
 
 const toQueryTime = (time: TimeInput): string => (time instanceof Date ? String(time.getTime()) : String(time));

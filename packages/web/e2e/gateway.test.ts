@@ -23,6 +23,18 @@ interface Sent {
 const usd = (value: number): string => (value < 0.01 && value > 0 ? `$${value.toPrecision(2)}` : `$${value.toFixed(2)}`);
 const sum = (items: readonly Sent[], pick: (item: Sent) => number) => items.reduce((total, item) => total + pick(item), 0);
 const integer = (value: number) => new Intl.NumberFormat('en-US').format(value);
+/** Durations as the dashboard writes them (under a minute). */
+const duration = (ms: number): string => (ms < 1 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
+/** Exact percentile with linear interpolation between the nearest ranks, as the store computes it. */
+function percentile(values: readonly number[], fraction: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  const rank = fraction * (sorted.length - 1);
+  const low = sorted[Math.floor(rank)] ?? Number.NaN;
+  const high = sorted[Math.ceil(rank)] ?? Number.NaN;
+  return low + (high - low) * (rank - Math.floor(rank));
+}
+/** The texts a computed duration may show as: rounding at a .5 boundary may go either way between float sums. */
+const durationTexts = (ms: number): string[] => [...new Set([duration(ms - 1e-6), duration(ms), duration(ms + 1e-6)])];
 
 describe.skipIf(!hasChromium)(`web UI gateway dashboard (${hasChromium ? 'Chromium' : noChromiumReason})`, { timeout: 60_000 }, () => {
   let keel: TestServer;
@@ -126,13 +138,28 @@ describe.skipIf(!hasChromium)(`web UI gateway dashboard (${hasChromium ? 'Chromi
     await expect(charts.nth(4).locator('.u-legend').textContent()).resolves.toMatch(/team-a.*team-b/);
 
     const rowOf = async (table: string, name: string) => page.getByRole('table', { name: table }).getByRole('row').filter({ has: page.getByRole('rowheader', { name, exact: true }) }).getByRole('cell').allTextContents();
+    // Latency per key, worked out here from the spans the gateway wrote (each names its key in the raw
+    // attribute keel.gateway.key), not from the trace metrics the page reads.
+    const client = createKeelClient({ baseUrl: keel.url, apiKey: keel.adminKey });
+    const traces = await client.traces.list({ from: Date.now() - 3_600_000, to: Date.now() + 60_000, limit: 100 });
+    const spans = (await Promise.all(traces.items.map(async (trace) => (await client.traces.get(trace.traceId)).spans.map((node) => node.span)))).flat();
+    const latencies = (key: string) => spans.filter((span) => span.serviceName === 'keel-gateway' && (span.raw.attributes as Record<string, unknown>)['keel.gateway.key'] === key).map((span) => span.latencyMs);
+    expect(await page.getByRole('table', { name: 'Usage by key' }).getByRole('columnheader').allTextContents()).toEqual([
+      'Key', 'Requests', 'Errors', 'Error rate', 'Cache hits', 'Input tokens', 'Output tokens', 'Cost', 'Latency p50', 'Latency p95',
+    ]);
     for (const key of ['team-a', 'team-b']) {
       const mine = sent.filter((item) => item.key === key);
       const errors = mine.filter((item) => item.error).length;
-      expect(await rowOf('Usage by key', key)).toEqual([
+      const cells = await rowOf('Usage by key', key);
+      expect(cells.slice(0, 7)).toEqual([
         String(mine.length), String(errors), `${((errors / mine.length) * 100).toFixed(errors / mine.length < 0.1 ? 2 : 1)}%`, '0',
         integer(sum(mine, (item) => item.inputTokens)), integer(sum(mine, (item) => item.outputTokens)), usd(sum(mine, (item) => item.cost)),
       ]);
+      // Every call, the failed one included, is one span of its key.
+      const keyLatencies = latencies(key);
+      expect(keyLatencies).toHaveLength(mine.length);
+      expect(durationTexts(percentile(keyLatencies, 0.5))).toContain(cells[7]);
+      expect(durationTexts(percentile(keyLatencies, 0.95))).toContain(cells[8]);
     }
     for (const model of ['smart', 'fast'] as const) {
       const mine = sent.filter((item) => item.model === model);
@@ -145,10 +172,11 @@ describe.skipIf(!hasChromium)(`web UI gateway dashboard (${hasChromium ? 'Chromi
     const latencyRow = await rowOf('Latency by model', 'gpt-4o-mini-2024-07-18');
     expect(latencyRow[0]).toBe('5');
     for (const cell of latencyRow.slice(1, 4)) expect(cell).toMatch(/^\d+(\.\d+)? (ms|s)$/);
-    const client = createKeelClient({ baseUrl: keel.url, apiKey: keel.adminKey });
     const all = await client.traces.metrics({ from: Date.now() - 3_600_000, to: Date.now() + 60_000, groupBy: 'model' });
     expect(all.rows.find((row) => row.group === 'gpt-4o-mini-2024-07-18')?.count).toBe(6);
     await saveScreenshot(page, 'gateway');
+    await page.getByRole('heading', { name: 'By key' }).scrollIntoViewIfNeeded();
+    await saveScreenshot(page, 'gateway-by-key');
     await page.close();
   });
 

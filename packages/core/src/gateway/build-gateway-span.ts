@@ -60,6 +60,7 @@ export function buildGatewaySpan(call: GatewayCallRecord, serviceVersion: string
   if (call.providerType !== null) attributes['gen_ai.provider.name'] = call.providerType;
   if (call.responseModel !== null) attributes['gen_ai.response.model'] = call.responseModel;
   if (call.target !== null) attributes['keel.gateway.target'] = call.target;
+  // The trace mapper stores this in the span's gateway_key column: latency and tokens by key (ADR 0008).
   if (call.keyName !== null) attributes['keel.gateway.key'] = call.keyName;
   if (call.inputTokens !== null) attributes['gen_ai.usage.input_tokens'] = call.inputTokens;
   if (call.outputTokens !== null) attributes['gen_ai.usage.output_tokens'] = call.outputTokens;

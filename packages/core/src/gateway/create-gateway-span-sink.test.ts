@@ -1,18 +1,19 @@
 import { describe, expect, it } from 'vitest';
 import type { OtlpSpan } from '@keel/spec';
-import { buildGatewaySpan, parseTraceparent } from './build-gateway-span.ts';
+import { buildGatewaySpan, type GatewayCallRecord, parseTraceparent } from './build-gateway-span.ts';
 import { createGatewaySpanSink } from './create-gateway-span-sink.ts';
 
+function callOf(id: number): GatewayCallRecord {
+  return {
+    requestId: `r${id}`, operation: 'chat', traceId: 'a'.repeat(32), spanId: id.toString(16).padStart(16, '0'), parentSpanId: null, startMs: 1000, endMs: 1020,
+    requestModel: 'smart', responseModel: 'gpt-4o-mini', providerType: 'openai', target: 'openai/gpt-4o-mini', keyName: 'app', inputTokens: 5, outputTokens: 7,
+    cachedInputTokens: null, usageEstimated: false, costUsd: 0.001, timeToFirstTokenMs: 12, cache: 'miss', path: [{ provider: 'openai', model: 'gpt-4o-mini', outcome: 'ok', status: 200, error: null }],
+    stream: true, finishReasons: ['stop'], error: null,
+  };
+}
+
 function span(id: number): OtlpSpan {
-  return buildGatewaySpan(
-    {
-      requestId: `r${id}`, operation: 'chat', traceId: 'a'.repeat(32), spanId: id.toString(16).padStart(16, '0'), parentSpanId: null, startMs: 1000, endMs: 1020,
-      requestModel: 'smart', responseModel: 'gpt-4o-mini', providerType: 'openai', target: 'openai/gpt-4o-mini', keyName: 'app', inputTokens: 5, outputTokens: 7,
-      cachedInputTokens: null, usageEstimated: false, costUsd: 0.001, timeToFirstTokenMs: 12, cache: 'miss', path: [{ provider: 'openai', model: 'gpt-4o-mini', outcome: 'ok', status: 200, error: null }],
-      stream: true, finishReasons: ['stop'], error: null,
-    },
-    '0.1.0',
-  );
+  return buildGatewaySpan(callOf(id), '0.1.0');
 }
 
 describe('createGatewaySpanSink', () => {
@@ -41,6 +42,8 @@ describe('createGatewaySpanSink', () => {
     expect(built.attributes).toMatchObject({ 'gen_ai.usage.input_tokens': 5, 'gen_ai.usage.cost': 0.001, 'gen_ai.response.time_to_first_chunk': 0.012, 'keel.gateway.key': 'app' });
     expect(built.attributes['keel.gateway.fallback_path']).toBeUndefined();
     expect(built.endTimeUnixNano).toBe('1020000000');
+    // A call with a project API key names no virtual key.
+    expect(buildGatewaySpan({ ...callOf(1), keyName: null }, '0.1.0').attributes['keel.gateway.key']).toBeUndefined();
   });
 
   it('reads W3C traceparent headers', () => {

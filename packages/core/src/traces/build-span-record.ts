@@ -53,6 +53,7 @@ export function buildSpanRecord(span: OtlpSpan, meaning: SpanMeaning, cost: Cost
     tags: meaning.tags,
     promptName: meaning.promptName,
     promptVersion: meaning.promptVersion,
+    gatewayKey: meaning.gatewayKey,
     mapperVersion,
     raw: {
       otelKind: span.otelKind,

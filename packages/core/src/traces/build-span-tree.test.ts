@@ -7,7 +7,7 @@ function span(spanId: string, parentSpanId: string | null, startUs: number, extr
   return {
     traceId: 't', spanId, parentSpanId, name: spanId, kind: 'span', startUs, endUs: startUs + 1000, latencyMs: 1, status: 'unset', statusMessage: '', serviceName: null,
     provider: null, requestModel: null, responseModel: null, model: null, input: null, output: null, inputTokens: null, outputTokens: null, cachedInputTokens: null,
-    cost: null, costSource: null, timeToFirstTokenMs: null, sessionId: null, userId: null, tags: [], promptName: null, promptVersion: null, mapperVersion: 1,
+    cost: null, costSource: null, timeToFirstTokenMs: null, sessionId: null, userId: null, tags: [], promptName: null, promptVersion: null, gatewayKey: null, mapperVersion: 1,
     raw: { otelKind: 1, startTimeUnixNano: '0', endTimeUnixNano: '0', attributes: {}, events: [], links: [], status: { code: 0, message: '' }, resource: {}, scope: { name: '', version: '' } },
     ...extra,
   };

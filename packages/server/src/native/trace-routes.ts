@@ -62,7 +62,7 @@ export function nativeTraceRoutes({ traces, traceIngest }: AppServices) {
       },
     }),
     defineRoute({
-      method: 'GET', url: '/api/v1/trace-metrics', access: 'read', api: 'native', summary: 'Generation count, tokens, cost and latency percentiles grouped by model, provider, user, prompt version or day',
+      method: 'GET', url: '/api/v1/trace-metrics', access: 'read', api: 'native', summary: 'Generation count, tokens, cost and latency percentiles grouped by model, provider, user, prompt version, day or gateway key',
       query: aggregateQuerySchema,
       handler: async ({ principal, query }) => {
         const { from, to, ...rest } = query;

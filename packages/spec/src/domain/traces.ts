@@ -76,6 +76,8 @@ export interface SpanMeaning {
   tags: string[];
   promptName: string | null;
   promptVersion: number | null;
+  /** The gateway's virtual key name (`keel.gateway.key`) on the spans the Keel gateway writes for its calls. */
+  gatewayKey: string | null;
   /** Error type or message from the attributes (`error.type`, exception events), when the span failed. */
   error: string | null;
 }
@@ -114,6 +116,8 @@ export interface SpanRecord {
   tags: string[];
   promptName: string | null;
   promptVersion: number | null;
+  /** The virtual key a gateway call was made with; null for other spans and for calls with a project API key. */
+  gatewayKey: string | null;
   /** Version of the attribute mapper that produced the normalised fields. */
   mapperVersion: number;
   /** Everything OTLP sent, after PII masking, so that a later mapper can re-derive the fields. */
@@ -182,8 +186,16 @@ export interface SessionListQuery extends TimeWindow {
   pageToken?: string | undefined;
 }
 
-export const aggregateGroups = ['model', 'provider', 'user', 'prompt_version', 'day'] as const;
+export const aggregateGroups = ['model', 'provider', 'user', 'prompt_version', 'day', 'gateway_key'] as const;
+/** `gateway_key` groups by the gateway's virtual key (see SpanRecord.gatewayKey); pair it with `serviceName: 'keel-gateway'`. */
 export type AggregateGroup = (typeof aggregateGroups)[number];
+
+/**
+ * The groups cost totals take: the dimensions of the daily generation sums. Per-key cost is in the
+ * gateway's own usage rows, so the rollup does not carry the gateway key.
+ */
+export const costTotalGroups = ['model', 'provider', 'user', 'prompt_version', 'day'] as const satisfies readonly AggregateGroup[];
+export type CostTotalGroup = (typeof costTotalGroups)[number];
 
 /** Aggregates count generations: spans that name a model. */
 export interface AggregateQuery extends TimeWindow {
@@ -196,7 +208,7 @@ export interface AggregateQuery extends TimeWindow {
 
 /** Cost and tokens only (no percentiles, no distinct traces), grouped by one or two dimensions: a plain scan of the generations index. */
 export interface CostTotalsQuery extends TimeWindow {
-  groupBy: [AggregateGroup] | [AggregateGroup, AggregateGroup];
+  groupBy: [CostTotalGroup] | [CostTotalGroup, CostTotalGroup];
   model?: string | undefined;
   promptName?: string | undefined;
 }
@@ -211,7 +223,7 @@ export interface CostTotalsRow {
 }
 
 export interface AggregateRow {
-  /** The group's value: model, provider, user id, `name@version`, or the UTC day `YYYY-MM-DD`; `(none)` when unset. */
+  /** The group's value: model, provider, user id, `name@version`, the UTC day `YYYY-MM-DD` or the gateway key name; `(none)` when unset. */
   group: string;
   count: number;
   traceCount: number;

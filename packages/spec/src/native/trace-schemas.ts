@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { type AggregateGroup, aggregateGroups, piiDetectors, scoreDataTypes, scoreSources, spanStatuses } from '../domain/traces.ts';
+import { aggregateGroups, type CostTotalGroup, costTotalGroups, piiDetectors, scoreDataTypes, scoreSources, spanStatuses } from '../domain/traces.ts';
 
 /** A time on the query string: milliseconds since the epoch, or an ISO 8601 date-time. */
 export const queryTimeMs = z.string().transform((text, context) => {
@@ -53,9 +53,9 @@ export const aggregateQuerySchema = windowQuery
 const groupList = z
   .union([z.string(), z.array(z.string())])
   .transform((value) => (Array.isArray(value) ? value : [value]).flatMap((item) => item.split(',')).map((item) => item.trim()))
-  .pipe(z.array(z.enum(aggregateGroups)).min(1).max(2))
+  .pipe(z.array(z.enum(costTotalGroups)).min(1).max(2))
   .refine((groups) => new Set(groups).size === groups.length, 'each dimension once')
-  .transform((groups) => groups as [AggregateGroup] | [AggregateGroup, AggregateGroup]);
+  .transform((groups) => groups as [CostTotalGroup] | [CostTotalGroup, CostTotalGroup]);
 
 export const costTotalsQuerySchema = windowQuery
   .extend({ groupBy: groupList, model: z.string().optional(), promptName: z.string().optional() })
@@ -137,6 +137,7 @@ export const wireSpanSchema = z.object({
   tags: z.array(z.string()),
   promptName: z.string().nullable(),
   promptVersion: z.number().nullable(),
+  gatewayKey: z.string().nullable(),
   mapperVersion: z.number(),
   raw: z.record(z.string(), jsonValue),
 });
@@ -193,4 +194,4 @@ export const aggregateRowSchema = z.object({
 export const aggregateAnswerSchema = z.object({ groupBy: z.enum(aggregateGroups), rows: z.array(aggregateRowSchema) });
 
 export const costTotalsRowSchema = z.object({ groups: z.array(z.string()), count: z.number(), inputTokens: z.number(), outputTokens: z.number(), cost: z.number() });
-export const costTotalsAnswerSchema = z.object({ groupBy: z.array(z.enum(aggregateGroups)), rows: z.array(costTotalsRowSchema) });
+export const costTotalsAnswerSchema = z.object({ groupBy: z.array(z.enum(costTotalGroups)), rows: z.array(costTotalsRowSchema) });

@@ -1,9 +1,10 @@
-import type { Dialect, SqlDriver } from '../drivers/sql-driver.ts';
+import type { Dialect, SqlDriver, SqlExecutor } from '../drivers/sql-driver.ts';
 import { migration001Init } from './migration-001-init.ts';
 import { migration002Traces } from './migration-002-traces.ts';
 import { migration003Prompts } from './migration-003-prompts.ts';
 import { migration004GenerationDaily } from './migration-004-generation-daily.ts';
 import { migration005Gateway } from './migration-005-gateway.ts';
+import { migration006SpanGatewayKey } from './migration-006-span-gateway-key.ts';
 
 export interface Migration {
   version: number;
@@ -11,6 +12,8 @@ export interface Migration {
   sql: string;
   /** Statements run after `sql` on SQLite only (planner statistics, which PostgreSQL gathers itself). */
   sqliteOnly?: string;
+  /** Data changes that SQL cannot make alike on both dialects, run last, in the same transaction. */
+  backfill?: (tx: SqlExecutor) => Promise<void>;
 }
 
 /** Every migration, in order. Append only: a released migration never changes. */
@@ -20,6 +23,7 @@ export const migrations: readonly Migration[] = [
   migration003Prompts,
   migration004GenerationDaily,
   migration005Gateway,
+  migration006SpanGatewayKey,
 ];
 
 const fills: Record<Dialect, Record<string, string>> = {
@@ -36,19 +40,21 @@ export function renderMigration(sql: string, dialect: Dialect): string {
 }
 
 /**
- * Applies the migrations a database lacks, each in its own transaction. On PostgreSQL an advisory
+ * Applies the migrations a database lacks, each in its own transaction (those up to version `upTo`
+ * only when given: tests of a migration's backfill start from the schema before it). On PostgreSQL an advisory
  * lock keeps two servers starting at once from applying the same migration twice.
  */
-export async function runMigrations(driver: SqlDriver, now: () => number = Date.now): Promise<number[]> {
+export async function runMigrations(driver: SqlDriver, now: () => number = Date.now, upTo: number = Number.POSITIVE_INFINITY): Promise<number[]> {
   await driver.exec('CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at BIGINT NOT NULL)');
   const applied: number[] = [];
-  for (const migration of migrations) {
+  for (const migration of migrations.filter((candidate) => candidate.version <= upTo)) {
     const done = await driver.transaction(async (tx) => {
       if (tx.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(7734001)');
       const rows = await tx.all('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
       if (rows.length > 0) return false;
       const script = renderMigration(migration.sql, tx.dialect) + (tx.dialect === 'sqlite' ? `\n${migration.sqliteOnly ?? ''}` : '');
       for (const statement of splitStatements(script)) await tx.run(statement);
+      await migration.backfill?.(tx);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, now()]);
       return true;
     });

@@ -4,13 +4,14 @@ import { generationStats } from './trace-generation-stats.ts';
 
 const dayUs = 86_400_000_000;
 
-/** Every group expression reads columns of the covering generations index only. */
+/** Every group expression, and the service filter, reads columns of the covering generations index only (migration 6). */
 export const groupExpressions: Record<AggregateGroup, string> = {
   model: 'model',
   provider: 'provider',
   user: 'user_id',
   prompt_version: "prompt_name || '@' || prompt_version",
   day: `start_us / ${dayUs}`,
+  gateway_key: 'gateway_key',
 };
 
 const none = '(none)';
@@ -26,7 +27,6 @@ export function generationFilter(projectId: number, query: { fromUs: number; toU
   const where = ['project_id = ?', 'model IS NOT NULL', 'start_us >= ?', 'start_us < ?'];
   const params: SqlValue[] = [projectId, query.fromUs, query.toUs];
   pushModelAndPromptFilters(where, params, query);
-  // Not in the covering index: a service filter reads the rows of the window's generations.
   if (query.serviceName !== undefined) {
     where.push('service_name = ?');
     params.push(query.serviceName);

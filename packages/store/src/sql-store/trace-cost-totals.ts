@@ -1,10 +1,10 @@
-import type { AggregateGroup, CostTotalsQuery, CostTotalsRow, TraceStore } from '@keel/spec';
+import type { CostTotalGroup, CostTotalsQuery, CostTotalsRow, TraceStore } from '@keel/spec';
 import type { SqlDriver, SqlRow, SqlValue } from '../drivers/sql-driver.ts';
 import { dayUs } from './generation-daily.ts';
 import { generationFilter, groupExpressions, groupLabel, pushModelAndPromptFilters } from './trace-aggregate.ts';
 
 /** The same groups over `generation_daily`, where absent values are '' and -1. */
-const dailyExpressions: Record<AggregateGroup, string> = {
+const dailyExpressions: Record<CostTotalGroup, string> = {
   model: 'model',
   provider: "NULLIF(provider, '')",
   user: "NULLIF(user_id, '')",

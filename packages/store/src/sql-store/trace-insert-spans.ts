@@ -4,7 +4,7 @@ import { pushSpanParams, spanColumns } from './trace-span-row.ts';
 import { summarizeSpans, upsertTraceSummaries } from './trace-summaries.ts';
 import { applyGenerationDaily, type GenerationContribution } from './generation-daily.ts';
 
-// 500 rows x 31 columns = 15,500 parameters: under SQLite's 32,766 and PostgreSQL's 65,535.
+// 500 rows x 32 columns = 16,000 parameters: under SQLite's 32,766 and PostgreSQL's 65,535.
 // Chunks come in a few fixed sizes, so that the driver's prepared statements (cached by their SQL
 // text) are reused instead of preparing a new multi-row INSERT for every batch length.
 const chunkSizes = [500, 256, 128, 64, 32, 16, 8, 4, 2, 1] as const;

@@ -1,11 +1,11 @@
 import type { SpanKind, SpanRecord, SpanStatus } from '@keel/spec';
 import type { SqlRow, SqlValue } from '../drivers/sql-driver.ts';
 
-/** Columns of `spans` in insert order; project_id first. */
+/** Columns of `spans` in insert order; project_id first. `gateway_key` came later (migration 6), so it sits after the heavy columns in the table. */
 export const spanColumns = [
   'project_id', 'trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'start_us', 'end_us', 'latency_ms', 'status', 'status_message',
   'service_name', 'provider', 'request_model', 'response_model', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cost',
-  'cost_source', 'ttft_ms', 'session_id', 'user_id', 'prompt_name', 'prompt_version', 'mapper_version', 'tags', 'input', 'output', 'raw',
+  'cost_source', 'ttft_ms', 'session_id', 'user_id', 'prompt_name', 'prompt_version', 'gateway_key', 'mapper_version', 'tags', 'input', 'output', 'raw',
 ] as const;
 
 /** Appends one span's values to `params`, in `spanColumns` order. */
@@ -13,7 +13,7 @@ export function pushSpanParams(params: SqlValue[], projectId: number, span: Span
   params.push(
     projectId, span.traceId, span.spanId, span.parentSpanId, span.name, span.kind, span.startUs, span.endUs, span.latencyMs, span.status, span.statusMessage,
     span.serviceName, span.provider, span.requestModel, span.responseModel, span.model, span.inputTokens, span.outputTokens, span.cachedInputTokens, span.cost,
-    span.costSource, span.timeToFirstTokenMs, span.sessionId, span.userId, span.promptName, span.promptVersion, span.mapperVersion,
+    span.costSource, span.timeToFirstTokenMs, span.sessionId, span.userId, span.promptName, span.promptVersion, span.gatewayKey, span.mapperVersion,
     JSON.stringify(span.tags), span.input, span.output, JSON.stringify(span.raw),
   );
 }
@@ -52,6 +52,7 @@ export function spanFromRow(row: SqlRow): SpanRecord {
     tags: JSON.parse(String(row.tags)) as string[],
     promptName: nullableString(row.prompt_name),
     promptVersion: nullableNumber(row.prompt_version),
+    gatewayKey: nullableString(row.gateway_key),
     mapperVersion: Number(row.mapper_version),
     raw: JSON.parse(String(row.raw)) as SpanRecord['raw'],
   };

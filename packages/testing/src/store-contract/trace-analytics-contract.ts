@@ -105,6 +105,43 @@ export function describeTraceAnalyticsContract(open: OpenStore): void {
       expect(await store().aggregate(p, { ...from, groupBy: 'model', serviceName: 'nobody' })).toEqual([]);
     });
 
+    it('groups the gateway\'s generations by virtual key, and stores the key with the span', async () => {
+      const p = await aggregateFixture(store(), 'trace-aggregate-gateway-key');
+      const gateway = { serviceName: 'keel-gateway' };
+      await store().insertSpans(inProject(p, [
+        timed(7, 7, 30, 40, { ...gateway, gatewayKey: 'team-a', inputTokens: 3, outputTokens: 1, cost: 0.5 }),
+        timed(7, 8, 35, 80, { ...gateway, gatewayKey: 'team-a', model: 'claude-3', provider: 'anthropic', inputTokens: 2, outputTokens: 2, cost: 0.25 }),
+        timed(8, 9, 40, 60, { ...gateway, gatewayKey: 'team-b', inputTokens: 1, outputTokens: 1, cost: 0.125 }),
+        // A call made with a project API key: no virtual key.
+        timed(9, 10, 50, 10, { ...gateway, inputTokens: 1, outputTokens: 0, cost: 0 }),
+        // Not a generation (no model): not counted.
+        span(8, 11, { ...gateway, gatewayKey: 'team-b', start: 45, end: 45 + 900 * msUs }),
+        // The next day.
+        timed(10, 12, dayUs + 1, 100, { ...gateway, gatewayKey: 'team-b', inputTokens: 5, outputTokens: 5, cost: 1 }),
+      ]));
+      expectRows(await store().aggregate(p, { ...from, groupBy: 'gateway_key', serviceName: 'keel-gateway' }), [
+        row('(none)', 1, 1, 1, 0, 0, [10, 10, 10]),
+        row('team-a', 2, 1, 5, 3, 0.75, [60, 78, 79.6]),
+        row('team-b', 2, 2, 6, 6, 1.125, [80, 98, 99.6]),
+      ]);
+      expectRows(await store().aggregate(p, { ...from, groupBy: 'gateway_key', serviceName: 'keel-gateway', model: 'gpt-4o' }), [
+        row('(none)', 1, 1, 1, 0, 0, [10, 10, 10]),
+        row('team-a', 1, 1, 3, 1, 0.5, [40, 40, 40]),
+        row('team-b', 2, 2, 6, 6, 1.125, [80, 98, 99.6]),
+      ]);
+      expectRows(await store().aggregate(p, { fromUs: t0Us, toUs: t0Us + dayUs, groupBy: 'gateway_key', serviceName: 'keel-gateway' }), [
+        row('(none)', 1, 1, 1, 0, 0, [10, 10, 10]),
+        row('team-a', 2, 1, 5, 3, 0.75, [60, 78, 79.6]),
+        row('team-b', 1, 1, 1, 1, 0.125, [60, 60, 60]),
+      ]);
+      // Without the service filter the applications' generations (no key) are in '(none)' too.
+      expect((await store().aggregate(p, { ...from, groupBy: 'gateway_key' })).map((entry) => [entry.group, entry.count])).toEqual([['(none)', 5], ['team-a', 2], ['team-b', 2]]);
+      expect((await store().getTraceSpans(p, traceHex(7))).map((stored) => stored.gatewayKey)).toEqual(['team-a', 'team-a']);
+      expect((await store().getTraceSpans(p, traceHex(1))).map((stored) => stored.gatewayKey)).toEqual([null, null]);
+      const other = await newProject(store(), 'trace-aggregate-gateway-key-other');
+      expect(await store().aggregate(other, { ...from, groupBy: 'gateway_key', serviceName: 'keel-gateway' })).toEqual([]);
+    });
+
     it('sums cost and tokens by one or two dimensions without percentiles', async () => {
       const p = await aggregateFixture(store(), 'trace-cost-totals');
       expect(await store().costTotals(p, { ...from, groupBy: ['model', 'day'] })).toEqual([

@@ -42,6 +42,7 @@ export function span(trace: number, id: number, overrides: Partial<SpanRecord> &
     tags: [],
     promptName: null,
     promptVersion: null,
+    gatewayKey: null,
     mapperVersion: 1,
     raw: {
       otelKind: 1,

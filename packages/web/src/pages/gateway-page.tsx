@@ -8,6 +8,7 @@ import { UsageTable } from '../components/gateway/usage-table.tsx';
 import { LoadState } from '../components/load-state.tsx';
 import { formatDuration, formatNumber, formatPercent, formatUsd } from '../lib/format.ts';
 import { type GatewayDashboard, loadGatewayDashboard } from '../lib/gateway/load-gateway-dashboard.ts';
+import { latencyByKey } from '../lib/gateway/latency-by-key.ts';
 import { errorRate } from '../lib/gateway/usage-figures.ts';
 import { useLoad } from '../lib/use-load.ts';
 
@@ -54,7 +55,11 @@ function Dashboard({ dashboard, project }: { dashboard: GatewayDashboard; projec
       </section>
       <section className="gateway-section" aria-labelledby="by-key-heading">
         <h2 id="by-key-heading">By key</h2>
-        <UsageTable label="Usage by key" dimension="key" rows={dashboard.byKey.rows} />
+        <UsageTable label="Usage by key" dimension="key" rows={dashboard.byKey.rows} latency={latencyByKey(dashboard.latencyByKey)} />
+        <p className="gateway-note">
+          Latency percentiles per key come from the spans the gateway writes for every call (service keel-gateway); a key without spans
+          in this window (trace retention, or spans not yet written) shows —.
+        </p>
       </section>
       <section className="gateway-section" aria-labelledby="by-model-heading">
         <h2 id="by-model-heading">By model</h2>

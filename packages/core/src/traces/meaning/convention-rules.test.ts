@@ -85,6 +85,17 @@ describe('convention rows', () => {
     expect(meaning).toMatchObject({ promptName: 'greeting', promptVersion: 7, sessionId: '42', inputTokens: Number.MAX_SAFE_INTEGER });
   });
 
+  it('reads the virtual key of a call through the Keel gateway, and only a non-empty text', () => {
+    const gatewayCall = spanWith(
+      { 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'smart', 'gen_ai.response.model': 'gpt-4o-mini', 'keel.gateway.key': 'team-a', 'keel.gateway.cache': 'miss' },
+      { resource: { 'service.name': 'keel-gateway' } },
+    );
+    expect(mapSpanMeaning(gatewayCall)).toMatchObject({ kind: 'llm', requestModel: 'smart', responseModel: 'gpt-4o-mini', gatewayKey: 'team-a' });
+    // A call made with a project API key carries no key attribute.
+    expect(mapSpanMeaning(spanWith({ 'gen_ai.operation.name': 'chat', 'gen_ai.request.model': 'smart' })).gatewayKey).toBeNull();
+    for (const wrong of ['', 7, true, ['team-a'], { name: 'team-a' }]) expect(mapSpanMeaning(spanWith({ 'keel.gateway.key': wrong })).gatewayKey).toBeNull();
+  });
+
   it('reads the AI SDK tool calls and v4 token names', () => {
     const meaning = mapSpanMeaning(spanWith({
       'ai.operationId': 'ai.generateText.doGenerate',

@@ -7,7 +7,7 @@ import { mapSpanMeaning, spanMapperVersion } from './index.ts';
 function meaning(fields: Partial<SpanMeaning>): SpanMeaning {
   return {
     kind: 'span', provider: null, requestModel: null, responseModel: null, input: null, output: null, inputTokens: null, outputTokens: null,
-    cachedInputTokens: null, providedCost: null, timeToFirstTokenMs: null, sessionId: null, userId: null, tags: [], promptName: null, promptVersion: null, error: null,
+    cachedInputTokens: null, providedCost: null, timeToFirstTokenMs: null, sessionId: null, userId: null, tags: [], promptName: null, promptVersion: null, gatewayKey: null, error: null,
     ...fields,
   };
 }
@@ -35,8 +35,8 @@ const capitalQuestion = [
 ];
 
 describe('mapSpanMeaning', () => {
-  it('is version 1', () => {
-    expect(spanMapperVersion).toBe(1);
+  it('is version 2', () => {
+    expect(spanMapperVersion).toBe(2);
   });
 
   describe('OpenInference (@arizeai/openinference-instrumentation-openai over openai)', () => {

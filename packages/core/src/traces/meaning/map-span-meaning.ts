@@ -13,7 +13,7 @@ type FieldPlan = Record<keyof SpanMeaning, CompiledRule[]>;
 
 const fieldNames = [
   'kind', 'provider', 'requestModel', 'responseModel', 'input', 'output', 'inputTokens', 'outputTokens', 'cachedInputTokens',
-  'providedCost', 'timeToFirstTokenMs', 'sessionId', 'userId', 'tags', 'promptName', 'promptVersion', 'error',
+  'providedCost', 'timeToFirstTokenMs', 'sessionId', 'userId', 'tags', 'promptName', 'promptVersion', 'gatewayKey', 'error',
 ] as const satisfies readonly (keyof SpanMeaning)[];
 
 /** Every field's rows from every table, in table priority order, with keys numbered, once at load. */
@@ -67,6 +67,7 @@ export function mapSpanMeaning(span: OtlpSpan): SpanMeaning {
     tags: resolve<FieldValue<'tags'>>(plan.tags, scanned) ?? [],
     promptName: resolve<FieldValue<'promptName'>>(plan.promptName, scanned),
     promptVersion: resolve<FieldValue<'promptVersion'>>(plan.promptVersion, scanned),
+    gatewayKey: resolve<FieldValue<'gatewayKey'>>(plan.gatewayKey, scanned),
     error: resolve<FieldValue<'error'>>(plan.error, scanned),
   };
 }
@@ -98,6 +99,6 @@ function resolve<T>(rules: readonly CompiledRule[], { context, values }: Scanned
 function emptyMeaning(): SpanMeaning {
   return {
     kind: 'span', provider: null, requestModel: null, responseModel: null, input: null, output: null, inputTokens: null, outputTokens: null,
-    cachedInputTokens: null, providedCost: null, timeToFirstTokenMs: null, sessionId: null, userId: null, tags: [], promptName: null, promptVersion: null, error: null,
+    cachedInputTokens: null, providedCost: null, timeToFirstTokenMs: null, sessionId: null, userId: null, tags: [], promptName: null, promptVersion: null, gatewayKey: null, error: null,
   };
 }

@@ -1,4 +1,5 @@
-import { formatNumber, formatPercent, formatUsd } from '../../lib/format.ts';
+import { formatDuration, formatNumber, formatPercent, formatUsd } from '../../lib/format.ts';
+import type { KeyLatency } from '../../lib/gateway/latency-by-key.ts';
 import { errorRate, type UsageRow } from '../../lib/gateway/usage-figures.ts';
 import './gateway.css';
 
@@ -6,6 +7,8 @@ interface UsageTableProps {
   label: string;
   dimension: 'key' | 'model';
   rows: readonly UsageRow[];
+  /** Latency percentiles by the row's dimension value; when given, the table gets p50 and p95 columns. */
+  latency?: ReadonlyMap<string, KeyLatency>;
 }
 
 const nameOf = (row: UsageRow, dimension: 'key' | 'model'): string => {
@@ -13,8 +16,8 @@ const nameOf = (row: UsageRow, dimension: 'key' | 'model'): string => {
   return value === '' ? (dimension === 'key' ? '(project API key)' : '(none)') : value;
 };
 
-/** Requests, errors, cache hits, tokens and cost per key or per model, busiest first. */
-export function UsageTable({ label, dimension, rows }: UsageTableProps) {
+/** Requests, errors, cache hits, tokens and cost per key or per model, busiest first; latency percentiles when given. */
+export function UsageTable({ label, dimension, rows, latency }: UsageTableProps) {
   const sorted = [...rows].sort((a, b) => b.requests - a.requests || nameOf(a, dimension).localeCompare(nameOf(b, dimension)));
   if (sorted.length === 0) return <div className="state state-empty">No gateway requests in this window.</div>;
   return (
@@ -30,6 +33,8 @@ export function UsageTable({ label, dimension, rows }: UsageTableProps) {
             <th className="num">Input tokens</th>
             <th className="num">Output tokens</th>
             <th className="num">Cost</th>
+            {latency !== undefined && <th className="num">Latency p50</th>}
+            {latency !== undefined && <th className="num">Latency p95</th>}
           </tr>
         </thead>
         <tbody>
@@ -43,6 +48,8 @@ export function UsageTable({ label, dimension, rows }: UsageTableProps) {
               <td className="num">{formatNumber(row.input_tokens)}</td>
               <td className="num">{formatNumber(row.output_tokens)}</td>
               <td className="num">{formatUsd(row.cost_usd)}</td>
+              {latency !== undefined && <td className="num">{formatDuration(latency.get(row[dimension] ?? '')?.latencyP50Ms)}</td>}
+              {latency !== undefined && <td className="num">{formatDuration(latency.get(row[dimension] ?? '')?.latencyP95Ms)}</td>}
             </tr>
           ))}
         </tbody>

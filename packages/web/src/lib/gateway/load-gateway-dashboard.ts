@@ -24,12 +24,13 @@ export interface GatewayDashboard {
   config: GatewayConfig;
   /**
    * Latency percentiles come from the generation spans the gateway writes into the project's
-   * traces (GET /api/v1/trace-metrics with serviceName=keel-gateway), by UTC day and by the model
-   * that answered. The usage counters have no latencies, and spans do not carry the key in a
-   * queryable column, so there is no latency per key.
+   * traces (GET /api/v1/trace-metrics with serviceName=keel-gateway), by UTC day, by the model
+   * that answered and by virtual key (`(none)`: calls made with a project API key). The usage
+   * counters have no latencies.
    */
   latencyByDay: AggregateAnswer;
   latencyByModel: AggregateAnswer;
+  latencyByKey: AggregateAnswer;
 }
 
 /** Everything the gateway dashboard shows for the `days` days that end today, read in parallel. */
@@ -38,7 +39,7 @@ export async function loadGatewayDashboard(client: KeelClient, days: number, now
   const today = utcDay(now);
   const window = { from: dayStartMs(from), to: dayStartMs(to) + 86_400_000 };
   const usage = client.gateway.usage;
-  const [byDay, byKey, byModel, byDayAndKey, byDayAndModel, keysToday, keysMonth, keys, config, latencyByDay, latencyByModel] = await Promise.all([
+  const [byDay, byKey, byModel, byDayAndKey, byDayAndModel, keysToday, keysMonth, keys, config, latencyByDay, latencyByModel, latencyByKey] = await Promise.all([
     usage({ from, to, groupBy: ['day'] }),
     usage({ from, to, groupBy: ['key'] }),
     usage({ from, to, groupBy: ['model'] }),
@@ -50,6 +51,7 @@ export async function loadGatewayDashboard(client: KeelClient, days: number, now
     client.gateway.getConfig(),
     client.traces.metrics({ ...window, groupBy: 'day', serviceName: gatewayServiceName }),
     client.traces.metrics({ ...window, groupBy: 'model', serviceName: gatewayServiceName }),
+    client.traces.metrics({ ...window, groupBy: 'gateway_key', serviceName: gatewayServiceName }),
   ]);
-  return { from, to, byDay, byKey, byModel, byDayAndKey, byDayAndModel, keysToday, keysMonth, keys, config, latencyByDay, latencyByModel };
+  return { from, to, byDay, byKey, byModel, byDayAndKey, byDayAndModel, keysToday, keysMonth, keys, config, latencyByDay, latencyByModel, latencyByKey };
 }
