@@ -1,6 +1,6 @@
 import { createKeelClient } from '@keel/sdk';
 import { type TestServer, startTestServer } from '@keel/testing';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, hasChromium, launchBrowser, noChromiumReason, saveScreenshot } from './launch-browser.ts';
 import { type TestSpan, hexId, sendSpans } from './otlp-json.ts';
@@ -11,6 +11,30 @@ const traceB = hexId(0xb2, 16);
 const traceC = hexId(0xc3, 16);
 const span = (trace: string, n: number) => `${trace.slice(0, 8)}${hexId(n, 4)}`;
 const fillers = 230;
+const traceBig = hexId(0xd4, 16);
+const groups = 50;
+const stepsPerGroup = 100;
+const bigSpanId = (n: number) => hexId(0xd4000000 + n, 8);
+const groupSpanId = (group: number) => bigSpanId(1 + group * (stepsPerGroup + 1));
+const stepSpanId = (group: number, step: number) => bigSpanId(2 + group * (stepsPerGroup + 1) + step);
+
+/** One trace of 5,051 spans: a root, 50 groups under it and 100 steps in each, all in order. */
+function bigTraceSpans(start: number): TestSpan[] {
+  const spans: TestSpan[] = [{ traceId: traceBig, spanId: bigSpanId(0), name: 'bulk-import', startMs: start, endMs: start + groups * stepsPerGroup + 10, attributes: { 'openinference.span.kind': 'AGENT' } }];
+  for (let group = 0; group < groups; group += 1) {
+    const groupStart = start + 5 + group * stepsPerGroup;
+    const groupId = groupSpanId(group);
+    const label = String(group).padStart(2, '0');
+    spans.push({ traceId: traceBig, spanId: groupId, parentSpanId: bigSpanId(0), name: `group-${label}`, startMs: groupStart, endMs: groupStart + stepsPerGroup, attributes: { 'openinference.span.kind': 'CHAIN' } });
+    for (let step = 0; step < stepsPerGroup; step += 1) {
+      spans.push({
+        traceId: traceBig, spanId: stepSpanId(group, step), parentSpanId: groupId, name: `step-${label}-${String(step).padStart(2, '0')}`,
+        startMs: groupStart + step, endMs: groupStart + step + 1, attributes: { 'openinference.span.kind': 'TOOL', 'tool.name': 'load_row', 'input.value': `row ${group * stepsPerGroup + step}` },
+      });
+    }
+  }
+  return spans;
+}
 
 /** Two turns of a support conversation (retrieval, a generation with a tool call, the tool), a failed batch job, and filler traces. */
 function seedSpans(now: number): TestSpan[] {
@@ -69,6 +93,14 @@ function seedSpans(now: number): TestSpan[] {
 }
 
 const footer = (page: Page) => page.locator('.list-footer');
+/** Whether a span row lies in the tree's view (below its sticky column heads), not only in the page. */
+const inView = (row: Locator): Promise<boolean> =>
+  row.evaluate((element) => {
+    const box = element.getBoundingClientRect();
+    const tree = element.closest('[role="tree"]') as HTMLElement;
+    const headBottom = (tree.querySelector('.span-tree-head') as HTMLElement).getBoundingClientRect().bottom;
+    return box.top >= headBottom - 0.5 && box.bottom <= tree.getBoundingClientRect().bottom + 0.5;
+  });
 const traceRows = (page: Page) => page.getByRole('table', { name: 'Traces' }).locator('[role="row"][data-key]');
 
 describe.skipIf(!hasChromium)(`web UI traces and sessions (${hasChromium ? 'Chromium' : noChromiumReason})`, { timeout: 60_000 }, () => {
@@ -258,5 +290,81 @@ describe.skipIf(!hasChromium)(`web UI traces and sessions (${hasChromium ? 'Chro
     await turns.nth(1).getByRole('link', { name: 'support-turn' }).click();
     await page.getByRole('tree', { name: 'Spans' }).waitFor();
     expect(new URL(page.url()).pathname).toBe(`/p/default/traces/${traceB}`);
+  });
+
+  it('draws only the rows in view of a trace with thousands of spans, and reaches its last span by scrolling and by keys', async () => {
+    const spans = bigTraceSpans(Date.now() - 5 * 60_000);
+    await sendSpans(keel.url, keel.adminKey, spans);
+    const lastSpan = spans.at(-1) as TestSpan;
+    await page.goto(`${keel.url}/p/default/traces/${traceBig}`);
+    const tree = page.getByRole('tree', { name: 'Spans' });
+    const items = tree.getByRole('treeitem');
+    await items.first().waitFor();
+    await expect(page.getByLabel('Trace summary').textContent()).resolves.toContain(`Spans ${(spans.length).toLocaleString('en-US')}`);
+    await expect(items.evaluateAll((nodes) => nodes.slice(0, 3).map((node) => [node.getAttribute('aria-label'), node.getAttribute('aria-level')]))).resolves.toEqual([
+      ['bulk-import', '1'], ['group-00', '2'], ['step-00-00', '3'],
+    ]);
+    // Far fewer rows (and waterfall bars) in the page than spans in the trace.
+    const drawn = await items.count();
+    expect(drawn).toBeGreaterThan(5);
+    expect(drawn).toBeLessThan(100);
+    await expect(tree.getByTestId('waterfall-bar').count()).resolves.toBe(drawn);
+
+    // Scrolled to the end, the last span is drawn (and still only a few rows), and clicking it shows it in detail.
+    await tree.evaluate((element) => element.scrollTo({ top: element.scrollHeight }));
+    const last = tree.getByRole('treeitem', { name: lastSpan.name });
+    await last.waitFor();
+    await expect(last.getAttribute('aria-posinset')).resolves.toBe(String(stepsPerGroup));
+    await expect(last.getAttribute('aria-setsize')).resolves.toBe(String(stepsPerGroup));
+    await expect(items.count()).resolves.toBeLessThan(100);
+    // The rows scrolled away are gone, except the selected one (the root), kept for focus and the tab stop.
+    const drawnNames = await items.evaluateAll((nodes) => nodes.map((node) => node.getAttribute('aria-label')));
+    expect(drawnNames).not.toContain('step-00-00');
+    expect(drawnNames).not.toContain('group-00');
+    expect(drawnNames[0]).toBe('bulk-import');
+    await expect(tree.getByRole('treeitem', { selected: true }).getAttribute('aria-label')).resolves.toBe('bulk-import');
+    await last.click();
+    await page.waitForURL((url) => url.searchParams.get('span') === lastSpan.spanId);
+    const detail = page.getByRole('region', { name: 'Span detail' });
+    await detail.getByRole('heading', { name: lastSpan.name, level: 2 }).waitFor();
+    await saveScreenshot(page, 'trace-large');
+
+    // Keys: Home goes back to the root (scrolling it into view), End to the last span again.
+    await last.focus();
+    await page.keyboard.press('Home');
+    await page.waitForURL((url) => url.searchParams.get('span') === bigSpanId(0));
+    await detail.getByRole('heading', { name: 'bulk-import', level: 2 }).waitFor();
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('bulk-import');
+    await expect.poll(() => inView(tree.getByRole('treeitem', { name: 'bulk-import' }))).toBe(true);
+    await page.keyboard.press('End');
+    await page.waitForURL((url) => url.searchParams.get('span') === lastSpan.spanId);
+    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(lastSpan.name);
+    await expect.poll(() => inView(last)).toBe(true);
+    // Left goes to its group, Left again folds the group: the next group follows it.
+    await page.keyboard.press('ArrowLeft');
+    await page.waitForURL((url) => url.searchParams.get('span') === groupSpanId(49));
+    await page.keyboard.press('ArrowLeft');
+    await expect(tree.getByRole('treeitem', { name: 'group-49' }).getAttribute('aria-expanded')).resolves.toBe('false');
+    await tree.getByRole('treeitem', { name: lastSpan.name }).waitFor({ state: 'detached' });
+    await page.keyboard.press('ArrowUp');
+    await page.keyboard.press('ArrowUp');
+    await page.waitForURL((url) => url.searchParams.get('span') === stepSpanId(48, 98));
+    await expect.poll(() => inView(tree.getByRole('treeitem', { name: 'step-48-98' }))).toBe(true);
+    await detail.getByRole('heading', { name: 'step-48-98', level: 2 }).waitFor();
+    // Home, Left folds the root: one row left; Right opens it again.
+    await page.keyboard.press('Home');
+    await page.waitForURL((url) => url.searchParams.get('span') === bigSpanId(0));
+    await page.keyboard.press('ArrowLeft');
+    await expect.poll(() => items.count()).toBe(1);
+    await page.keyboard.press('ArrowRight');
+    await expect.poll(() => items.count()).toBeGreaterThan(5);
+
+    // A span deep in the trace, given by the URL, is scrolled to and selected on a fresh load.
+    await page.goto(`${keel.url}/p/default/traces/${traceBig}?span=${stepSpanId(30, 7)}`);
+    const chosen = page.getByRole('treeitem', { selected: true });
+    await expect(chosen.getAttribute('aria-label')).resolves.toBe('step-30-07');
+    await expect(inView(chosen)).resolves.toBe(true);
+    await expect(chosen.getAttribute('tabindex')).resolves.toBe('0');
+    await page.getByRole('heading', { name: 'step-30-07', level: 2 }).waitFor();
   });
 });
