@@ -161,7 +161,7 @@ describe.skipIf(!hasChromium)(`web UI model registry (${hasChromium ? 'Chromium'
     // The filter is applied on the server, page by page: 105 matches, 100 first, then the rest with the button.
     await page.goto(`${keel.url}/p/default/models?name=bulk`);
     await page.getByText('100 models shown; scroll or load more.').waitFor();
-    await page.evaluate(() => window.scrollTo(0, 0));
+    await page.evaluate('window.scrollTo(0, 0)');
     await page.getByRole('button', { name: 'Load more' }).click();
     await page.getByText('105 models shown.').waitFor();
     expect((await tableRows(page, 'Registered models')).map((row) => row[0]).at(-1)).toBe('zz-bulk-104');

@@ -1,6 +1,6 @@
 import { type KeelClient, createKeelClient } from '@keel/sdk';
 import { type TestServer, startTestServer } from '@keel/testing';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, hasChromium, launchBrowser, noChromiumReason, saveScreenshot } from './launch-browser.ts';
 import { tinyPng } from './tiny-png.ts';
@@ -32,6 +32,10 @@ const readRows = (page: Page): Promise<string[][]> =>
     .sort((a, b) => Number(a.dataset.index) - Number(b.dataset.index))
     .map((row) => [...row.querySelectorAll('[role=cell]')].map((cell) => cell.textContent ?? ''))`);
 const readNames = async (page: Page): Promise<string[]> => (await readRows(page)).map((cells) => cells[1] ?? '');
+
+/** A checkbox's state, mixed (indeterminate) included. */
+const checkboxState = (box: Locator): Promise<'mixed' | 'checked' | 'unchecked'> =>
+  box.evaluate((input: { indeterminate: boolean; checked: boolean }) => (input.indeterminate ? 'mixed' : input.checked ? 'checked' : 'unchecked'));
 
 /** A `table.simple` by its accessible name, as rows of cell texts (header row first). */
 const readTable = (page: Page, name: string): Promise<string[][]> =>
@@ -174,7 +178,7 @@ describe.skipIf(!hasChromium)(`web UI experiments and runs (${hasChromium ? 'Chr
     await expect(page.getByRole('button', { name: /^Compare/ }).isDisabled()).resolves.toBe(true);
     // The header's box selects all loaded runs: mixed while some are, checked when all are, and clears them all.
     const selectAll = table.getByRole('columnheader').getByRole('checkbox', { name: 'Select all loaded runs' });
-    const boxState = () => selectAll.evaluate((box: HTMLInputElement) => (box.indeterminate ? 'mixed' : box.checked ? 'checked' : 'unchecked'));
+    const boxState = () => checkboxState(selectAll);
     await expect(boxState()).resolves.toBe('unchecked');
     await page.getByLabel('Select run-b').check();
     await expect.poll(boxState).toBe('mixed');
@@ -256,7 +260,7 @@ describe.skipIf(!hasChromium)(`web UI experiments and runs (${hasChromium ? 'Chr
     await table.getByRole('link', { name: 'sweep-0619' }).waitFor();
     await expect(page.getByTestId('run-count').textContent()).resolves.toBe('100+ runs');
     const selectAll = table.getByRole('checkbox', { name: 'Select all loaded runs' });
-    const boxState = () => selectAll.evaluate((box: HTMLInputElement) => (box.indeterminate ? 'mixed' : box.checked ? 'checked' : 'unchecked'));
+    const boxState = () => checkboxState(selectAll);
     await selectAll.check();
     await page.getByRole('button', { name: 'Compare (100)' }).waitFor();
     await expect(boxState()).resolves.toBe('checked');

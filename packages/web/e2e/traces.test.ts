@@ -97,9 +97,10 @@ const footer = (page: Page) => page.locator('.list-footer');
 const inView = (row: Locator): Promise<boolean> =>
   row.evaluate((element) => {
     const box = element.getBoundingClientRect();
-    const tree = element.closest('[role="tree"]') as HTMLElement;
-    const headBottom = (tree.querySelector('.span-tree-head') as HTMLElement).getBoundingClientRect().bottom;
-    return box.top >= headBottom - 0.5 && box.bottom <= tree.getBoundingClientRect().bottom + 0.5;
+    const tree = element.closest('[role="tree"]');
+    const head = tree?.querySelector('.span-tree-head');
+    if (tree === null || tree === undefined || head === null || head === undefined) return false;
+    return box.top >= head.getBoundingClientRect().bottom - 0.5 && box.bottom <= tree.getBoundingClientRect().bottom + 0.5;
   });
 const traceRows = (page: Page) => page.getByRole('table', { name: 'Traces' }).locator('[role="row"][data-key]');
 
@@ -334,11 +335,11 @@ describe.skipIf(!hasChromium)(`web UI traces and sessions (${hasChromium ? 'Chro
     await page.keyboard.press('Home');
     await page.waitForURL((url) => url.searchParams.get('span') === bigSpanId(0));
     await detail.getByRole('heading', { name: 'bulk-import', level: 2 }).waitFor();
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe('bulk-import');
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe('bulk-import');
     await expect.poll(() => inView(tree.getByRole('treeitem', { name: 'bulk-import' }))).toBe(true);
     await page.keyboard.press('End');
     await page.waitForURL((url) => url.searchParams.get('span') === lastSpan.spanId);
-    await expect.poll(() => page.evaluate(() => document.activeElement?.getAttribute('aria-label'))).toBe(lastSpan.name);
+    await expect.poll(() => page.evaluate("document.activeElement?.getAttribute('aria-label')")).toBe(lastSpan.name);
     await expect.poll(() => inView(last)).toBe(true);
     // Left goes to its group, Left again folds the group: the next group follows it.
     await page.keyboard.press('ArrowLeft');
