@@ -1,5 +1,7 @@
-// The browser-safe entry: the API client without tracing (which needs Node). The web UI imports this.
+// The browser-safe entry: the API client without tracing (which needs Node). The web UI imports this,
+// and makes its clients with createLazyKeelClient (each API group's code loaded on first use).
 export { createKeelClient, type KeelClient, type KeelClientOptions } from './create-keel-client.ts';
+export { createLazyKeelClient } from './create-lazy-keel-client.ts';
 export type { FetchLike } from './create-transport.ts';
 export { KeelApiError, isKeelApiError } from './keel-api-error.ts';
 export type { Run, RunInfo, RunStatus, Metric, KeyValue, Page, Project, Role, Experiment, ViewType } from '@keel/spec';

@@ -1,4 +1,4 @@
-import { type KeelClient, createKeelClient } from '@keel/sdk/client';
+import { type KeelClient, createLazyKeelClient } from '@keel/sdk/client';
 import { type ReactNode, createContext, useCallback, useContext, useMemo, useRef, useState } from 'react';
 import { forgetStoredKey, loadStoredKey, storeKey } from './stored-key.ts';
 import { earlyAwareFetch } from '../early/early-responses.ts';
@@ -16,7 +16,7 @@ const SessionContext = createContext<KeelSession | null>(null);
 export const apiBaseUrl = (): string => window.location.origin;
 
 /** Answers once, without retries: the UI shows the error and offers to try again. */
-export const makeClient = (apiKey: string, project?: string): KeelClient => createKeelClient({ baseUrl: apiBaseUrl(), apiKey, project, retry: false, fetch: earlyAwareFetch });
+export const makeClient = (apiKey: string, project?: string): KeelClient => createLazyKeelClient({ baseUrl: apiBaseUrl(), apiKey, project, retry: false, fetch: earlyAwareFetch });
 
 export function SessionProvider({ children }: { children: ReactNode }) {
   const [apiKey, setApiKey] = useState<string | null>(() => loadStoredKey());
