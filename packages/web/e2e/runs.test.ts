@@ -254,7 +254,7 @@ describe.skipIf(!hasChromium)(`web UI experiments and runs (${hasChromium ? 'Chr
     await page.close();
   }, 90_000);
 
-  it('selects all loaded runs from the header: more pages make it mixed, and it then selects those too', async () => {
+  it('selects all loaded runs from the header, up to the 100 a comparison takes', async () => {
     const page = await open(`/p/default/experiments/${seeded.sweepId}`);
     const table = page.getByRole('table', { name: 'Runs' });
     await table.getByRole('link', { name: 'sweep-0619' }).waitFor();
@@ -264,20 +264,38 @@ describe.skipIf(!hasChromium)(`web UI experiments and runs (${hasChromium ? 'Chr
     await selectAll.check();
     await page.getByRole('button', { name: 'Compare (100)' }).waitFor();
     await expect(boxState()).resolves.toBe('checked');
+    await expect(page.getByTestId('compare-limit').textContent()).resolves.toBe('A comparison takes up to 100 runs.');
 
-    // The next page's runs are not selected: the header box turns mixed; clicking it selects all 600.
+    // More pages load: the selection is full, so the header stays checked and new rows cannot be ticked.
     await page.evaluate(`document.querySelector('.vtable-body').scrollTop = 1e9`);
     await page.getByTestId('run-count').filter({ hasText: /^600\+ runs$/ }).waitFor();
-    await expect.poll(boxState).toBe('mixed');
-    // Scrolled to the end of the first page: its last run (drawn only now) is checked, the next page's first is not.
-    await expect(table.getByRole('checkbox', { name: 'Select sweep-0520' }).isChecked()).resolves.toBe(true);
-    await expect(table.getByRole('checkbox', { name: 'Select sweep-0519' }).isChecked()).resolves.toBe(false);
-    await selectAll.click();
-    await page.getByRole('button', { name: 'Compare (600)' }).waitFor();
     await expect(boxState()).resolves.toBe('checked');
+    // Scrolled to the end of the first page: its last run (drawn only now) is checked, the next page's first is not, and cannot be.
+    const last = table.getByRole('checkbox', { name: 'Select sweep-0520' });
+    const next = table.getByRole('checkbox', { name: 'Select sweep-0519' });
+    await expect(last.isChecked()).resolves.toBe(true);
+    await expect(next.isChecked()).resolves.toBe(false);
+    await expect(next.isDisabled()).resolves.toBe(true);
+    // One run unticked: room for one more, the header is mixed, and it fills the room in table order.
+    await last.uncheck();
+    await page.getByRole('button', { name: 'Compare (99)' }).waitFor();
+    await expect.poll(boxState).toBe('mixed');
+    await expect(next.isDisabled()).resolves.toBe(false);
+    await selectAll.click();
+    await page.getByRole('button', { name: 'Compare (100)' }).waitFor();
+    await expect(last.isChecked()).resolves.toBe(true);
+    await expect(next.isChecked()).resolves.toBe(false);
+    await expect(boxState()).resolves.toBe('checked');
+    const selection = new URL(page.url()).searchParams.get('sel')?.split(',') ?? [];
+    expect(selection).toHaveLength(100);
     await selectAll.click();
     await expect.poll(boxState).toBe('unchecked');
     await expect(page.getByRole('button', { name: /^Compare/ }).isDisabled()).resolves.toBe(true);
+
+    // A hand-made link with more runs compares the first 100 and says so.
+    await page.goto(`${keel.url}/p/default/compare?runs=${[...selection, id('run-a')].join(',')}`);
+    await page.getByRole('heading', { name: 'Compare 100 runs' }).waitFor();
+    await expect(page.getByRole('note').textContent()).resolves.toBe('A comparison takes up to 100 runs: these are the first 100 of the 101 in the link.');
     await page.close();
   }, 90_000);
 

@@ -10,6 +10,7 @@ import { type ParallelAxis, ParallelCoordinates } from '../components/runs/paral
 import { RunDiffTable } from '../components/runs/run-diff-table.tsx';
 import { collectRunKeys } from '../lib/runs/collect-run-keys.ts';
 import { parseRunColumn, runColumnValue } from '../lib/runs/run-column.ts';
+import { maxCompareRuns } from '../lib/runs/max-compare-runs.ts';
 import { useChartOptions } from '../lib/runs/use-chart-options.ts';
 import { useLoad } from '../lib/use-load.ts';
 import '../components/runs/runs.css';
@@ -27,7 +28,8 @@ function defaultAxes(runs: readonly Run[]): string[] {
 export function ComparePage() {
   const { project, client } = useProject();
   const [params] = useSearchParams();
-  const ids = useMemo(() => [...new Set((params.get('runs') ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''))], [params]);
+  const asked = useMemo(() => [...new Set((params.get('runs') ?? '').split(',').map((id) => id.trim()).filter((id) => id !== ''))], [params]);
+  const ids = useMemo(() => asked.slice(0, maxCompareRuns), [asked]);
   const runs = useLoad(() => Promise.all(ids.map((id) => client.runs.get(id))), [client, ids.join(',')]);
   const [options, setOptions] = useChartOptions();
   const [chosenAxes, setChosenAxes] = useState<string[] | undefined>(undefined);
@@ -45,6 +47,11 @@ export function ComparePage() {
   return (
     <section className="compare-page">
       <h1>Compare {ids.length} runs</h1>
+      {asked.length > ids.length && (
+        <div className="state state-empty" role="note">
+          A comparison takes up to {maxCompareRuns} runs: these are the first {maxCompareRuns} of the {asked.length} in the link.
+        </div>
+      )}
       <LoadState result={runs}>
         {(loaded) => {
           const first = loaded[0];

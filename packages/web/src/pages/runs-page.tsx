@@ -12,6 +12,7 @@ import { formatDuration, formatNumber, formatTime } from '../lib/format.ts';
 import { collectRunKeys } from '../lib/runs/collect-run-keys.ts';
 import { isInvalidSearch } from '../lib/runs/error-position.ts';
 import { parseRunColumn, runColumnValue, searchKey } from '../lib/runs/run-column.ts';
+import { maxCompareRuns } from '../lib/runs/max-compare-runs.ts';
 import { type SortDirection, defaultSort, useRunsQuery } from '../lib/runs/use-runs-query.ts';
 import { useLoad } from '../lib/use-load.ts';
 import { usePagedList } from '../lib/use-paged-list.ts';
@@ -55,30 +56,40 @@ export function RunsPage() {
       sort: sort === id ? direction : 'none',
       onSort: () => update({ sort: id, direction: sort === id ? (direction === 'asc' ? 'desc' : 'asc') : first }),
     });
+    const full = selected.size >= maxCompareRuns;
     const toggle = (runId: string, on: boolean) => {
       const next = new Set(selected);
       if (on) next.add(runId);
       else next.delete(runId);
       update({ selected: [...next] });
     };
-    // The header's box acts on the loaded runs; selected runs not loaded (filtered out) are left as they are.
+    // The header's box acts on the loaded runs, in table order, up to maxCompareRuns in all;
+    // selected runs not loaded (filtered out) are left as they are.
     const loaded = (runs ?? []).map((run) => run.info.runId);
     const loadedSelected = loaded.filter((runId) => selected.has(runId)).length;
+    const selectable = Math.max(loadedSelected, Math.min(loaded.length, loadedSelected + maxCompareRuns - selected.size));
     const selectAll = (all: boolean) => {
       const next = new Set(selected);
       for (const runId of loaded) {
-        if (all) next.add(runId);
-        else next.delete(runId);
+        if (!all) next.delete(runId);
+        else if (next.size < maxCompareRuns) next.add(runId);
       }
       update({ selected: [...next] });
     };
     const fixed: TableColumn<Run>[] = [
       {
         id: 'select',
-        header: <SelectAllCheckbox label="Select all loaded runs" total={loaded.length} selected={loadedSelected} onChange={selectAll} />,
+        header: <SelectAllCheckbox label="Select all loaded runs" total={selectable} selected={loadedSelected} onChange={selectAll} />,
         width: '2.5rem',
         cell: (run) => (
-          <input type="checkbox" aria-label={`Select ${run.info.runName || run.info.runId}`} checked={selected.has(run.info.runId)} onChange={(event) => toggle(run.info.runId, event.target.checked)} />
+          <input
+            type="checkbox"
+            aria-label={`Select ${run.info.runName || run.info.runId}`}
+            checked={selected.has(run.info.runId)}
+            disabled={full && !selected.has(run.info.runId)}
+            title={full && !selected.has(run.info.runId) ? `A comparison takes up to ${maxCompareRuns} runs` : undefined}
+            onChange={(event) => toggle(run.info.runId, event.target.checked)}
+          />
         ),
       },
       {
@@ -153,6 +164,7 @@ export function RunsPage() {
         {query.selected.length > 0 && (
           <button type="button" onClick={() => update({ selected: [] })}>Clear selection</button>
         )}
+        {query.selected.length >= maxCompareRuns && <span className="muted" data-testid="compare-limit">A comparison takes up to {maxCompareRuns} runs.</span>}
         <span className="spacer" />
         <span className="muted" role="status" aria-live="polite" data-testid="run-count">
           {runs === undefined ? '' : `${formatNumber(runs.length)}${complete ? '' : '+'} run${runs.length === 1 ? '' : 's'}${pages.loading ? ' · loading more…' : ''}`}

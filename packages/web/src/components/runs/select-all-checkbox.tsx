@@ -2,7 +2,7 @@ import { useEffect, useRef } from 'react';
 
 interface SelectAllCheckboxProps {
   label: string;
-  /** How many rows there are, and how many of them are selected. */
+  /** How many rows can be selected (all of them, or fewer under a limit), and how many are. */
   total: number;
   selected: number;
   /** true: select every row; false: deselect every row. */
