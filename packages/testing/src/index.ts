@@ -21,3 +21,4 @@ export { describeResponseCacheContract, type OpenResponseCache, type ResponseCac
 export { describeLimitStoreContract, isWindowStart, seededRandom, type LimitStoreUnderTest, type OpenLimitStore } from './limit-store-contract/index.ts';
 export { gatewayAdmin, type GatewayAdmin } from './gateway-admin.ts';
 export { closedPort } from './closed-port.ts';
+export { exactPercentile } from './exact-percentile.ts';

@@ -1,6 +1,6 @@
 import { createKeelClient } from '@keel/sdk';
 import OpenAI from 'openai';
-import { type FakeOpenAiServer, type GatewayAdmin, type TestServer, gatewayAdmin, startFakeOpenAiServer, startTestServer } from '@keel/testing';
+import { type FakeOpenAiServer, type GatewayAdmin, type TestServer, exactPercentile, gatewayAdmin, startFakeOpenAiServer, startTestServer } from '@keel/testing';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Browser, hasChromium, launchBrowser, noChromiumReason, saveScreenshot } from './launch-browser.ts';
@@ -25,14 +25,6 @@ const sum = (items: readonly Sent[], pick: (item: Sent) => number) => items.redu
 const integer = (value: number) => new Intl.NumberFormat('en-US').format(value);
 /** Durations as the dashboard writes them (under a minute). */
 const duration = (ms: number): string => (ms < 1 ? `${ms.toFixed(2)} ms` : ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(ms < 10_000 ? 2 : 1)} s`);
-/** Exact percentile with linear interpolation between the nearest ranks, as the store computes it. */
-function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = fraction * (sorted.length - 1);
-  const low = sorted[Math.floor(rank)] ?? Number.NaN;
-  const high = sorted[Math.ceil(rank)] ?? Number.NaN;
-  return low + (high - low) * (rank - Math.floor(rank));
-}
 /** The texts a computed duration may show as: rounding at a .5 boundary may go either way between float sums. */
 const durationTexts = (ms: number): string[] => [...new Set([duration(ms - 1e-6), duration(ms), duration(ms + 1e-6)])];
 
@@ -158,8 +150,8 @@ describe.skipIf(!hasChromium)(`web UI gateway dashboard (${hasChromium ? 'Chromi
       // Every call, the failed one included, is one span of its key.
       const keyLatencies = latencies(key);
       expect(keyLatencies).toHaveLength(mine.length);
-      expect(durationTexts(percentile(keyLatencies, 0.5))).toContain(cells[7]);
-      expect(durationTexts(percentile(keyLatencies, 0.95))).toContain(cells[8]);
+      expect(durationTexts(exactPercentile(keyLatencies, 0.5))).toContain(cells[7]);
+      expect(durationTexts(exactPercentile(keyLatencies, 0.95))).toContain(cells[8]);
     }
     for (const model of ['smart', 'fast'] as const) {
       const mine = sent.filter((item) => item.model === model);

@@ -2,21 +2,12 @@ import OpenAI from 'openai';
 import { createKeelClient, type KeelClient } from '@keel/sdk';
 import type { WireSpan } from '@keel/spec';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { callKeel, type FakeOpenAiServer, gatewayAdmin, startFakeOpenAiServer, startTestServer, type TestServer } from '@keel/testing';
+import { callKeel, exactPercentile, type FakeOpenAiServer, gatewayAdmin, startFakeOpenAiServer, startTestServer, type TestServer } from '@keel/testing';
 
 let server: TestServer;
 let upstream: FakeOpenAiServer;
 let keel: KeelClient;
 const window = () => ({ from: Date.now() - 3_600_000, to: Date.now() + 60_000 });
-
-/** Exact percentile with linear interpolation between the nearest ranks (PostgreSQL's percentile_cont). */
-function percentile(values: readonly number[], fraction: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  const rank = fraction * (sorted.length - 1);
-  const low = sorted[Math.floor(rank)] ?? Number.NaN;
-  const high = sorted[Math.ceil(rank)] ?? Number.NaN;
-  return low + (high - low) * (rank - Math.floor(rank));
-}
 
 async function chat(apiKey: string, text: string): Promise<void> {
   const openai = new OpenAI({ baseURL: `${server.url}/v1`, apiKey, maxRetries: 0 });
@@ -80,9 +71,9 @@ describe('GET /api/v1/trace-metrics?groupBy=gateway_key', () => {
       const mine = spans.filter((span) => (span.gatewayKey ?? '(none)') === row.group);
       const latencies = mine.map((span) => span.latencyMs);
       expect(row.inputTokens).toBe(mine.reduce((sum, span) => sum + (span.inputTokens ?? 0), 0));
-      expect(row.latencyP50Ms).toBeCloseTo(percentile(latencies, 0.5), 6);
-      expect(row.latencyP95Ms).toBeCloseTo(percentile(latencies, 0.95), 6);
-      expect(row.latencyP99Ms).toBeCloseTo(percentile(latencies, 0.99), 6);
+      expect(row.latencyP50Ms).toBeCloseTo(exactPercentile(latencies, 0.5), 6);
+      expect(row.latencyP95Ms).toBeCloseTo(exactPercentile(latencies, 0.95), 6);
+      expect(row.latencyP99Ms).toBeCloseTo(exactPercentile(latencies, 0.99), 6);
     }
     // The SDK asks the same, typed.
     const viaSdk = await keel.traces.metrics({ from, to, groupBy: 'gateway_key', serviceName: 'keel-gateway' });
