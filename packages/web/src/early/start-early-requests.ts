@@ -2,7 +2,7 @@
 // it runs while the HTML is parsed. For the first URL it preloads the page's chunk and starts the
 // page's first API requests, while the browser still loads and runs the app's code.
 import { loadStoredKey } from '../api/stored-key.ts';
-import { matchProjectPage } from '../pages/page-paths.ts';
+import { type PageMatch, matchProjectPage } from '../pages/page-paths.ts';
 import { earlyRequests } from './early-requests.ts';
 import { apiHeaders, clearEarlyResponses, putEarlyResponse } from './early-responses.ts';
 
@@ -35,11 +35,8 @@ function warmLocaleData(): void {
   new Intl.DateTimeFormat().resolvedOptions();
 }
 
-function start(): void {
-  const match = matchProjectPage(window.location.pathname);
-  if (match === undefined) return;
-  setTimeout(warmLocaleData, 0);
-  for (const file of keelPageAssets[match.page] ?? []) preload(file);
+/** Sends the page's first API requests (when signed in), leaving their answers for the client. */
+function sendFirstRequests(match: PageMatch): void {
   const apiKey = loadStoredKey();
   const requests = earlyRequests[match.page];
   if (apiKey === null || requests === undefined) return;
@@ -69,6 +66,14 @@ function start(): void {
         }),
   );
   setTimeout(clearEarlyResponses, keepMs);
+}
+
+function start(): void {
+  const match = matchProjectPage(window.location.pathname);
+  if (match === undefined) return;
+  sendFirstRequests(match);
+  for (const file of keelPageAssets[match.page] ?? []) preload(file);
+  setTimeout(warmLocaleData, 0);
 }
 
 try {
