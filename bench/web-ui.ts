@@ -9,7 +9,7 @@ import { type BenchResult, type Figure, printFigures } from './lib/figure.ts';
 import { formatMs, formatNumber } from './lib/format-number.ts';
 import { KeelClient } from './lib/keel-client.ts';
 import { type KeelServer, startKeelServer } from './lib/keel-server.ts';
-import { type PageMarks, pageMarksScript, sampleScrollFrames, waitForMark } from './lib/page-marks.ts';
+import { type PageMarks, sampleScrollFrames, watchPageMarks } from './lib/page-marks.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
 import { note } from './lib/progress.ts';
 import { runIfMain } from './lib/run-if-main.ts';
@@ -42,7 +42,7 @@ interface Load {
 async function coldLoad(newPage: () => Promise<Page>, url: string, apiKey: string, mark: keyof PageMarks): Promise<Load> {
   const page = await newPage();
   try {
-    await page.addInitScript(pageMarksScript(apiKey));
+    const watcher = await watchPageMarks(page, apiKey);
     const apiTimes: number[] = [];
     let assetBytes = 0;
     page.on('requestfinished', (request) => {
@@ -51,8 +51,9 @@ async function coldLoad(newPage: () => Promise<Page>, url: string, apiKey: strin
     page.on('response', (response) => {
       if (response.url().includes('/assets/')) assetBytes += Number(response.headers()['content-length'] ?? 0);
     });
+    const marked = watcher.next(mark);
     await page.goto(url);
-    const marks = await waitForMark(page, mark);
+    const marks = await marked;
     return { marks, apiMs: Math.max(0, ...apiTimes), assetBytes };
   } finally {
     await page.context().close();
@@ -63,13 +64,15 @@ async function coldLoad(newPage: () => Promise<Page>, url: string, apiKey: strin
 async function revisits(newPage: () => Promise<Page>, url: string, apiKey: string, mark: keyof PageMarks, loads: number): Promise<number> {
   const page = await newPage();
   try {
-    await page.addInitScript(pageMarksScript(apiKey));
+    const watcher = await watchPageMarks(page, apiKey);
+    const first = watcher.next(mark);
     await page.goto(url);
-    await waitForMark(page, mark);
+    await first;
     const times: number[] = [];
     for (let index = 0; index < loads; index += 1) {
+      const marked = watcher.next(mark);
       await page.goto(url);
-      times.push((await waitForMark(page, mark))[mark] ?? Number.NaN);
+      times.push((await marked)[mark] ?? Number.NaN);
     }
     return summarizeLatencies(times).p50Ms;
   } finally {
@@ -170,9 +173,10 @@ export async function webUi(options: WebUiOptions = {}): Promise<BenchResult> {
       const chartRevisit = await revisits(newPage, at(`runs/${seeded.longRun}`), server.apiKey, 'chart', loads);
       note('  scrolling the runs table...');
       const page = await browser.newPage();
-      await page.addInitScript(pageMarksScript(server.apiKey));
+      const watcher = await watchPageMarks(page, server.apiKey);
+      const firstRow = watcher.next('firstRow');
       await page.goto(at(`experiments/${seeded.bigExperiment}`));
-      await waitForMark(page, 'firstRow');
+      await firstRow;
       const idle = await sampleScrollFrames(page, 120, 0);
       const scrolled = await sampleScrollFrames(page, 600, 120);
       await page.context().close();
