@@ -16,9 +16,9 @@ function closure(bundle: Rollup.OutputBundle, fileName: string, seen = new Set<s
 
 /**
  * Inlines src/early/start-early-requests.ts, bundled on its own, at the top of index.html. It runs
- * while the HTML is parsed: for the first URL it preloads the page's own files and the SDK's API
- * groups (listed here, from the bundle) and starts the page's first API requests, before the
- * app's ~450 KB of code has loaded and run. The server allows this one inline script by its hash
+ * while the HTML is parsed: for the first URL it starts the page's first API requests and
+ * preloads the page's own files (listed here, from the bundle), before the app's ~450 KB of code
+ * has loaded and run. The server allows this one inline script by its hash
  * (Content-Security-Policy).
  */
 export function earlyScript(): Plugin {
@@ -33,17 +33,11 @@ export function earlyScript(): Plugin {
         const app = chunks.find((chunk) => chunk.isEntry);
         if (app === undefined) throw new Error('keel-early-script: the app has no entry chunk');
         const appFiles = closure(bundle, app.fileName);
-        // The SDK's API groups (createLazyKeelClient loads each on its first call): small, and
-        // every page calls some at once, so they come with every page instead of one by one.
-        const sdkFiles = new Set<string>();
-        for (const chunk of chunks) if (/\/packages\/sdk\/src\/[a-z-]+-api\.ts$/.test(chunk.facadeModuleId ?? '')) closure(bundle, chunk.fileName, sdkFiles);
-        if (sdkFiles.size === 0) throw new Error('keel-early-script: no chunks for the SDK API groups');
         const pageAssets: Record<string, string[]> = {};
         for (const [name, { module }] of Object.entries(pagePaths)) {
           const chunk = chunks.find((item) => item.facadeModuleId?.endsWith(`/src/pages/${module}.tsx`) === true);
           if (chunk === undefined) throw new Error(`keel-early-script: no chunk for src/pages/${module}.tsx (pages/page-paths.ts names it)`);
-          const files = [...closure(bundle, chunk.fileName), ...sdkFiles];
-          pageAssets[name] = [...new Set(files)].filter((file) => !appFiles.has(file)).map((file) => `/${file}`);
+          pageAssets[name] = [...closure(bundle, chunk.fileName)].filter((file) => !appFiles.has(file)).map((file) => `/${file}`);
         }
         const built = await build({
           entryPoints: [earlyEntry],
