@@ -70,6 +70,26 @@ describe.skipIf(!hasChromium)(`web UI first load (${hasChromium ? 'Chromium' : n
     await page.close();
   }, 60_000);
 
+  it('asks for the histories of a run with twelve metrics once each, in the order the page draws them, from the early script', async () => {
+    const client = createKeelClient({ baseUrl: keel.url, apiKey: keel.adminKey });
+    const experiment = await client.experiments.create({ name: 'many-metrics' });
+    const run = await client.runs.create({ experimentId: experiment.experimentId, runName: 'twelve' });
+    const keys = Array.from({ length: 12 }, (_, index) => `m${String(index).padStart(2, '0')}`);
+    await client.runs.logBatch(run.info.runId, { metrics: keys.flatMap((key) => Array.from({ length: 20 }, (_, step) => ({ key, value: step, timestamp: Date.now(), step }))) });
+
+    const page = await browser.newPage();
+    await signInWithKey(page, keel.url, keel.adminKey);
+    const recorded = record(page);
+    await page.goto(`${keel.url}/p/default/runs/${run.info.runId}`);
+    await page.getByRole('heading', { name: 'twelve' }).waitFor();
+    for (const key of keys) await page.locator(`figure[data-metric="${key}"] canvas`).waitFor();
+    // In the page's order, and once each.
+    const histories = recorded.api.filter((sent) => sent.includes('/metrics/'));
+    expect(histories).toEqual(keys.map((key) => `GET /api/v1/runs/${run.info.runId}/metrics/${key}?maxPoints=1000`));
+    await expect(earlyTaken(page)).resolves.toBe(2 + keys.length);
+    await page.close();
+  }, 60_000);
+
   it('shows the error of a run that does not exist, answered to the early request', async () => {
     const page = await browser.newPage();
     await signInWithKey(page, keel.url, keel.adminKey);

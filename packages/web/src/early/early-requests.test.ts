@@ -35,7 +35,9 @@ describe('early requests of the run page', () => {
 
     const later = runPageRequests.then?.(params, run).map(url);
     const [sdkExperiment] = await sdkRequests('my proj', (client) => client.experiments.get('7'), {});
-    const sdkHistories = await sdkRequests('my proj', (client) => Promise.all(run.data.metrics.map((metric) => client.runs.metricHistory('r/1 x', metric.key, { maxPoints: chartMaxPoints }))), { items: [] });
+    // Histories in the order the page draws its charts (by key), not the order the run lists them.
+    const drawn = ['acc 5%', 'loss/train'];
+    const sdkHistories = await sdkRequests('my proj', (client) => Promise.all(drawn.map((key) => client.runs.metricHistory('r/1 x', key, { maxPoints: chartMaxPoints }))), { items: [] });
     expect(later).toEqual([sdkExperiment?.url, ...sdkHistories.map((request) => request.url)]);
   });
 

@@ -2,6 +2,7 @@
 // the top of index.html) before the app's code has even loaded. The API client takes these answers
 // instead of asking again (earlyAwareFetch). They must be the very requests the SDK sends:
 // early-requests.test.ts checks the URLs against the SDK's.
+import { byMetricKey } from '../lib/runs/metric-order.ts';
 import type { PageName } from '../pages/page-paths.ts';
 
 /** Points per metric history the run page asks for (the server downsamples above it). */
@@ -32,9 +33,9 @@ export const runPageRequests: EarlyRequests = {
     const paths: ApiPath[] = [];
     const experimentId = run.info?.experimentId;
     if (typeof experimentId === 'string') paths.push(`/api/v1/experiments/${encode(experimentId)}`);
-    for (const metric of run.data?.metrics ?? []) {
-      if (typeof metric.key === 'string') paths.push(`/api/v1/runs/${encode(runId)}/metrics/${encode(metric.key)}?maxPoints=${chartMaxPoints}`);
-    }
+    // In the order the page draws its charts: over HTTP/1.1's 6 connections, the first come first.
+    const keys = (run.data?.metrics ?? []).flatMap((metric) => (typeof metric.key === 'string' ? [metric.key] : [])).sort(byMetricKey);
+    for (const key of keys) paths.push(`/api/v1/runs/${encode(runId)}/metrics/${encode(key)}?maxPoints=${chartMaxPoints}`);
     return paths;
   },
 };

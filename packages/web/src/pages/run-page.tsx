@@ -9,6 +9,7 @@ import { MetricHistoryChart } from '../components/runs/metric-history-chart.tsx'
 import { RunStatusPill } from '../components/runs/run-status-pill.tsx';
 import { formatDuration, formatNumber, formatTime } from '../lib/format.ts';
 import { takeArrived, takePrefetched } from '../lib/prefetch.ts';
+import { byMetricKey } from '../lib/runs/metric-order.ts';
 import { experimentDataKey, runDataKey } from '../lib/runs/run-page-data.ts';
 import { useChartOptions } from '../lib/runs/use-chart-options.ts';
 import { useLoad } from '../lib/use-load.ts';
@@ -34,7 +35,7 @@ export function RunPage() {
     <section className="run-page">
       <LoadState result={run}>
         {({ info, data }) => {
-          const metrics = [...data.metrics].sort((a, b) => a.key.localeCompare(b.key));
+          const metrics = [...data.metrics].sort((a, b) => byMetricKey(a.key, b.key));
           const userTags = data.tags.filter((tag) => !tag.key.startsWith('mlflow.'));
           const systemTags = data.tags.filter((tag) => tag.key.startsWith('mlflow.'));
           return (
