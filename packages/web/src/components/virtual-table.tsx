@@ -1,5 +1,6 @@
 import { useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, type ReactNode, useEffect, useRef } from 'react';
+import { useFocusNextFrame } from '../lib/use-focus-next-frame.ts';
 
 export interface TableColumn<Row> {
   id: string;
@@ -44,13 +45,12 @@ export function VirtualTable<Row>({ label, columns, rows, rowKey, onOpen, onNear
   // The row keys act on. Focus moves a frame later (after scrolling the row into view), so a key
   // pressed in between must act on where the previous key went, not on the row still focused.
   const active = useRef(-1);
-  const pendingFocus = useRef(0);
+  const focusNextFrame = useFocusNextFrame(scroller);
   const focusRow = (index: number) => {
     const bounded = Math.max(0, Math.min(rows.length - 1, index));
     active.current = bounded;
     virtualizer.scrollToIndex(bounded);
-    cancelAnimationFrame(pendingFocus.current);
-    pendingFocus.current = requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-index="${bounded}"]`)?.focus());
+    focusNextFrame(`[data-index="${bounded}"]`);
   };
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, focusedIndex: number, focusedRow: Row) => {
     // Keys pressed on a control inside the row (a checkbox, a link) are that control's.

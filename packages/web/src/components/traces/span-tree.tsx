@@ -2,6 +2,7 @@ import type { WireSpanNode } from '@keel/spec';
 import { type Range, defaultRangeExtractor, useVirtualizer } from '@tanstack/react-virtual';
 import { type KeyboardEvent, useCallback, useEffect, useLayoutEffect, useMemo, useRef, useState } from 'react';
 import { formatDuration } from '../../lib/format.ts';
+import { useFocusNextFrame } from '../../lib/use-focus-next-frame.ts';
 import { visibleSpanRows } from '../../lib/traces/visible-span-rows.ts';
 import './traces.css';
 
@@ -72,16 +73,14 @@ export function SpanTree({ roots, totalMs, selectedId, onSelect }: SpanTreeProps
       return next;
     });
   };
-  const pendingFocus = useRef(0);
+  const focusNextFrame = useFocusNextFrame(scroller);
   const focusSpan = (spanId: string) => {
     active.current = spanId;
     onSelect(spanId);
     const index = indexOf.get(spanId);
     if (index !== undefined) virtualizer.scrollToIndex(index);
-    cancelAnimationFrame(pendingFocus.current);
-    pendingFocus.current = requestAnimationFrame(() => scroller.current?.querySelector<HTMLElement>(`[data-span-id="${spanId}"]`)?.focus());
+    focusNextFrame(`[data-span-id="${spanId}"]`);
   };
-  useEffect(() => () => cancelAnimationFrame(pendingFocus.current), []);
   const onKeyDown = (event: KeyboardEvent<HTMLDivElement>, focusedIndex: number) => {
     const current = active.current === null ? undefined : indexOf.get(active.current);
     const index = current ?? focusedIndex;
