@@ -25,7 +25,10 @@ describe.skipIf(!hasChromium)(`web UI sign-in (${hasChromium ? 'Chromium' : noCh
     await page.goto(link as string);
     await page.getByRole('heading', { name: 'Experiments' }).waitFor();
     expect(new URL(page.url()).pathname).toBe('/p/default/experiments');
-    await expect(page.getByRole('table', { name: 'Experiments' }).getByRole('link', { name: 'churn-model' }).count()).resolves.toBe(1);
+    // The heading comes before the list's answer: wait for the row, then check there is exactly one.
+    const experiment = page.getByRole('table', { name: 'Experiments' }).getByRole('link', { name: 'churn-model' });
+    await experiment.first().waitFor();
+    await expect(experiment.count()).resolves.toBe(1);
     await saveScreenshot(page, 'experiments');
 
     // The link is spent: a second browser using it is refused and shown why.
