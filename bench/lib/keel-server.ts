@@ -5,7 +5,8 @@ import { fileURLToPath } from 'node:url';
 import { freePort } from './free-port.ts';
 import { type ServerProcess, spawnServer } from './server-process.ts';
 
-export const keelBundle = fileURLToPath(new URL('../../dist/keel.mjs', import.meta.url));
+/** The bundle benchmarks start: dist/keel.mjs, or KEEL_BENCH_BUNDLE (a build made with `node scripts/build.mjs --outfile=PATH`). */
+export const keelBundle = process.env.KEEL_BENCH_BUNDLE !== undefined && process.env.KEEL_BENCH_BUNDLE !== '' ? path.resolve(process.env.KEEL_BENCH_BUNDLE) : fileURLToPath(new URL('../../dist/keel.mjs', import.meta.url));
 
 export interface KeelServer extends ServerProcess {
   home: string;
