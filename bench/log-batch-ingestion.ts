@@ -19,7 +19,9 @@ export interface LogBatchIngestionOptions {
 
 /**
  * Figure 1: log-batch ingestion through the MLflow API, 8 clients x 50 batches of 1,000 points,
- * against the same rows inserted straight into the database in the same run.
+ * against the same rows inserted straight into the database in the same run. Points/s counts until
+ * the last point is queryable (on SQLite the server acknowledges a batch once it is in its metric
+ * log, ADR 0009); the acknowledgement rate is printed beside it.
  */
 export async function logBatchIngestion(options: LogBatchIngestionOptions = {}): Promise<BenchResult> {
   const backend = options.backend ?? 'sqlite';
@@ -49,7 +51,11 @@ export async function logBatchIngestion(options: LogBatchIngestionOptions = {}):
     const share = (run.pointsPerSecond / raw.pointsPerSecond) * 100;
     const rawText = `${raw.what}: ${formatNumber(raw.pointsPerSecond)} points/s`;
     const figures: Figure[] = [
-      { bench, name: 'points/s', backend, value: run.pointsPerSecond, unit: 'points/s', display: formatNumber(run.pointsPerSecond), target: { op: '>=', value: 250_000 }, baseline: rawText },
+      { bench, name: 'points/s (queryable)', backend, value: run.pointsPerSecond, unit: 'points/s', display: formatNumber(run.pointsPerSecond), target: { op: '>=', value: 250_000 }, baseline: rawText },
+      {
+        bench, name: 'points/s acknowledged', backend, value: run.acknowledgedPerSecond, unit: 'points/s', display: formatNumber(run.acknowledgedPerSecond),
+        baseline: `then ${formatMs(run.drainMs)} until the last batch was queryable`,
+      },
       { bench, name: 'p50 per batch', backend, value: keel.p50Ms, unit: 'ms', display: formatMs(keel.p50Ms), baseline: `raw txn p50 ${formatMs(rawLatency.p50Ms)}` },
       { bench, name: 'p95 per batch', backend, value: keel.p95Ms, unit: 'ms', display: formatMs(keel.p95Ms), target: { op: '<', value: 15 }, baseline: `raw txn p95 ${formatMs(rawLatency.p95Ms)}` },
       { bench, name: 'p99 per batch', backend, value: keel.p99Ms, unit: 'ms', display: formatMs(keel.p99Ms), baseline: `raw txn p99 ${formatMs(rawLatency.p99Ms)}` },
@@ -61,11 +67,11 @@ export async function logBatchIngestion(options: LogBatchIngestionOptions = {}):
       { bench, name: 'Keel as % of raw insert', backend, value: share, unit: '%', display: formatPercent(share), target: { op: '>=', value: 40 }, baseline: rawText },
       { bench, name: 'server peak RSS during run', backend, value: run.rss.peakMb, unit: 'MB', display: formatMb(run.rss.peakMb), baseline: `VmHWM ${formatMb(run.rss.highWaterMb)}` },
     ];
-    printFigures(`log-batch ingestion (${backend}): ${formatNumber(run.points)} points in ${formatNumber(run.load.elapsedMs)} ms`, figures);
+    printFigures(`log-batch ingestion (${backend}): ${formatNumber(run.points)} points queryable in ${formatNumber(run.elapsedMs)} ms (acknowledged in ${formatNumber(run.load.elapsedMs)} ms)`, figures);
     const result: BenchResult = {
       name: `log-batch-ingestion-${backend}`,
       figures,
-      details: { shape, queueingFloorMs, oneClient: { pointsPerSecond: single.pointsPerSecond, latency: alone }, keel: { elapsedMs: run.load.elapsedMs, points: run.points, pointsPerSecond: run.pointsPerSecond, latency: keel, rss: { peakMb: run.rss.peakMb, highWaterMb: run.rss.highWaterMb } }, raw: { ...raw, latenciesMs: undefined, latency: rawLatency } },
+      details: { shape, queueingFloorMs, oneClient: { pointsPerSecond: single.pointsPerSecond, latency: alone }, keel: { elapsedMs: run.elapsedMs, acknowledgedMs: run.load.elapsedMs, drainMs: run.drainMs, points: run.points, pointsPerSecond: run.pointsPerSecond, acknowledgedPerSecond: run.acknowledgedPerSecond, latency: keel, rss: { peakMb: run.rss.peakMb, highWaterMb: run.rss.highWaterMb } }, raw: { ...raw, latenciesMs: undefined, latency: rawLatency } },
     };
     await writeResult(result.name, result);
     return result;

@@ -17,9 +17,19 @@ export interface IngestionLoad {
   plan: MetricRow[][][];
   load: LoadResult;
   points: number;
+  /** From the first request until every point is queryable (the load, then a history read, which drains the server's metric log). */
+  elapsedMs: number;
   pointsPerSecond: number;
+  /** Points acknowledged per second (the load alone): on SQLite some may not be queryable yet. */
+  acknowledgedPerSecond: number;
+  /** The history read after the load: the wait for the metric log to drain. */
+  drainMs: number;
   rss: RssSamples;
 }
+
+/** One metric's history page: reading it drains the metric log (ADR 0009). */
+export const historyPath = (runId: string, key: string, maxResults: number, token?: string): string =>
+  `/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=${key}&max_results=${maxResults}${token === undefined ? '' : `&page_token=${encodeURIComponent(token)}`}`;
 
 const logBatchPath = '/api/2.0/mlflow/runs/log-batch';
 
@@ -42,6 +52,7 @@ export async function runIngestionLoad(server: KeelServer, shape: IngestionShape
       await runLoad({ baseUrl: server.url, concurrency: shape.clients, requests: warmupBodies.length, headers: client.authHeaders, request: (worker, index) => ({ method: 'POST', path: logBatchPath, body: warmupBodies[index * shape.clients + worker] ?? '' }) }),
     );
     const sampler = startRssSampler(server.pid, 25);
+    const started = performance.now();
     const load = await runLoad({
       baseUrl: server.url,
       concurrency: shape.clients,
@@ -49,6 +60,11 @@ export async function runIngestionLoad(server: KeelServer, shape: IngestionShape
       headers: client.authHeaders,
       request: (worker, index) => ({ method: 'POST', path: logBatchPath, body: bodies[worker]?.[index] ?? '' }),
     });
+    // The points count once they can be read: the history of the last run's last batch.
+    const drainStarted = performance.now();
+    await client.get(historyPath(runIds[runIds.length - 1] ?? '', 'metric_0', 1));
+    const drainMs = performance.now() - drainStarted;
+    const elapsedMs = performance.now() - started;
     const rss = sampler.stop();
     requireNoErrors('ingestion', load);
     // Nothing may be lost: every run holds all its points of one key.
@@ -57,16 +73,14 @@ export async function runIngestionLoad(server: KeelServer, shape: IngestionShape
       let stored = 0;
       let token: string | undefined;
       do {
-        const page: { metrics?: unknown[]; next_page_token?: string } = await client.get(
-          `/api/2.0/mlflow/metrics/get-history?run_id=${runId}&metric_key=metric_0&max_results=25000${token === undefined ? '' : `&page_token=${encodeURIComponent(token)}`}`,
-        );
+        const page: { metrics?: unknown[]; next_page_token?: string } = await client.get(historyPath(runId, 'metric_0', 25000, token));
         stored += page.metrics?.length ?? 0;
         token = page.next_page_token;
       } while (token !== undefined);
       if (stored !== perKey) throw new Error(`run ${runId} holds ${stored} points of metric_0, expected ${perKey}`);
     }
     const points = shape.clients * shape.batchesPerClient * shape.batchSize;
-    return { plan, load, points, pointsPerSecond: (points / load.elapsedMs) * 1000, rss };
+    return { plan, load, points, elapsedMs, pointsPerSecond: (points / elapsedMs) * 1000, acknowledgedPerSecond: (points / load.elapsedMs) * 1000, drainMs, rss };
   } finally {
     client.close();
   }

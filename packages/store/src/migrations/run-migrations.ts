@@ -5,6 +5,7 @@ import { migration003Prompts } from './migration-003-prompts.ts';
 import { migration004GenerationDaily } from './migration-004-generation-daily.ts';
 import { migration005Gateway } from './migration-005-gateway.ts';
 import { migration006SpanGatewayKey } from './migration-006-span-gateway-key.ts';
+import { migration007MetricLog } from './migration-007-metric-log.ts';
 
 export interface Migration {
   version: number;
@@ -24,6 +25,7 @@ export const migrations: readonly Migration[] = [
   migration004GenerationDaily,
   migration005Gateway,
   migration006SpanGatewayKey,
+  migration007MetricLog,
 ];
 
 const fills: Record<Dialect, Record<string, string>> = {

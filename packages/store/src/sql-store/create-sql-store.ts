@@ -3,10 +3,12 @@ import type { SqlDriver } from '../drivers/sql-driver.ts';
 import { runMigrations } from '../migrations/run-migrations.ts';
 import { createAuthQueries } from './auth-queries.ts';
 import { createExperimentQueries } from './experiment-queries.ts';
+import { flushFirst } from './flush-first.ts';
 import { createGatewayQueries } from './gateway-queries.ts';
 import { createLogBatch } from './log-batch.ts';
 import { createLoggedModelQueries } from './logged-model-queries.ts';
 import { createMetricHistoryQueries } from './metric-history.ts';
+import { createMetricLog } from './metric-log.ts';
 import { createModelVersionQueries } from './model-version-queries.ts';
 import { createPromptQueries } from './prompt-queries.ts';
 import { createRegisteredModelQueries } from './registered-model-queries.ts';
@@ -17,14 +19,21 @@ import { createTraceQueries } from './trace-queries.ts';
 /** The one store: the same SQL over SQLite and PostgreSQL. Applies missing migrations first. */
 export async function createSqlStore(driver: SqlDriver): Promise<KeelStore> {
   await runMigrations(driver);
+  // SQLite: metrics go through the write log (ADR 0009), drained now (what a stopped process left)
+  // and before every other tracking call. PostgreSQL writes them directly.
+  const metricLog = driver.dialect === 'sqlite' ? createMetricLog(driver) : undefined;
+  await metricLog?.flush();
+  const tracking = {
+    ...createExperimentQueries(driver),
+    ...createRunQueries(driver),
+    searchRuns: createRunSearch(driver),
+    ...createMetricHistoryQueries(driver),
+  };
   return {
     dialect: driver.dialect,
     ...createAuthQueries(driver),
-    ...createExperimentQueries(driver),
-    ...createRunQueries(driver),
-    logBatch: createLogBatch(driver),
-    searchRuns: createRunSearch(driver),
-    ...createMetricHistoryQueries(driver),
+    ...(metricLog === undefined ? tracking : flushFirst(tracking, metricLog.flush)),
+    logBatch: createLogBatch(driver, metricLog),
     ...createRegisteredModelQueries(driver),
     ...createModelVersionQueries(driver),
     ...createLoggedModelQueries(driver),
@@ -34,6 +43,12 @@ export async function createSqlStore(driver: SqlDriver): Promise<KeelStore> {
     ping: async () => {
       await driver.all('SELECT 1 AS ok');
     },
-    close: () => driver.close(),
+    close: async () => {
+      try {
+        await metricLog?.close();
+      } finally {
+        await driver.close();
+      }
+    },
   };
 }

@@ -1,73 +1,9 @@
-import { type KeyValue, KeelError, type LogBatch, type Metric, type TrackingStore } from '@keel/spec';
+import { type KeyValue, KeelError, type LogBatch, type TrackingStore } from '@keel/spec';
 import type { SqlDriver, SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
 import { placeholders } from './compile-comparison.ts';
-import { decodeMetricValue, encodeMetricValue } from './metric-value.ts';
-import { computeRollups, upsertRollups } from './metric-rollups.ts';
+import type { MetricLog } from './metric-log.ts';
 import { requireActive, requireRun, upsertRunTags } from './run-queries.ts';
-
-const metricChunk = 500;
-const metricRow = '(?, ?, ?, ?, ?, ?)';
-const insertMetrics = (rows: number): string =>
-  `INSERT INTO metrics (run_pk, key, step, timestamp, value, is_nan) VALUES ${Array.from({ length: rows }, () => metricRow).join(', ')} ON CONFLICT DO NOTHING`;
-/** Returns the rows actually inserted: a metric logged again (same key, step, timestamp and value) is not. */
-const insertMetricsReturning = (rows: number): string => `${insertMetrics(rows)}
-   RETURNING key, step, timestamp, value, is_nan`;
-
-/** True when `a` is later than `b` in MLflow's sense: higher step, then later timestamp, then larger value. */
-function isLater(a: Metric, b: Metric): boolean {
-  if (a.step !== b.step) return a.step > b.step;
-  if (a.timestamp !== b.timestamp) return a.timestamp > b.timestamp;
-  return a.value > b.value;
-}
-
-async function writeMetrics(tx: SqlExecutor, runPk: number, metrics: readonly Metric[]): Promise<void> {
-  const inserted: Metric[] = [];
-  for (let start = 0; start < metrics.length; start += metricChunk) {
-    const chunk = metrics.slice(start, start + metricChunk);
-    const params: SqlValue[] = new Array<SqlValue>(chunk.length * 6);
-    let index = 0;
-    for (const metric of chunk) {
-      const [value, isNan] = encodeMetricValue(metric.value);
-      params[index++] = runPk;
-      params[index++] = metric.key;
-      params[index++] = metric.step;
-      params[index++] = metric.timestamp;
-      params[index++] = value;
-      params[index++] = isNan;
-    }
-    // Usually every row is new, and then the rows inserted are the chunk itself: RETURNING them
-    // would nearly double the cost of the insert. When some row was already there, undo the chunk
-    // and insert it again with RETURNING to learn which rows are new.
-    await tx.run('SAVEPOINT metric_chunk');
-    if ((await tx.run(insertMetrics(chunk.length), params)) === chunk.length) {
-      await tx.run('RELEASE SAVEPOINT metric_chunk');
-      for (const metric of chunk) inserted.push(metric);
-      continue;
-    }
-    await tx.run('ROLLBACK TO SAVEPOINT metric_chunk');
-    await tx.run('RELEASE SAVEPOINT metric_chunk');
-    const rows = await tx.all(insertMetricsReturning(chunk.length), params);
-    for (const row of rows) inserted.push({ key: String(row.key), value: decodeMetricValue(row.value, row.is_nan), timestamp: Number(row.timestamp), step: Number(row.step) });
-  }
-  const latest = new Map<string, Metric>();
-  for (const metric of metrics) {
-    const current = latest.get(metric.key);
-    if (current === undefined || isLater(metric, current)) latest.set(metric.key, metric);
-  }
-  const latestRows = [...latest.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
-  const params: SqlValue[] = [];
-  for (const metric of latestRows) params.push(runPk, metric.key, metric.step, metric.timestamp, ...encodeMetricValue(metric.value));
-  await tx.run(
-    `INSERT INTO latest_metrics (run_pk, key, step, timestamp, value, is_nan) VALUES ${latestRows.map(() => metricRow).join(', ')}
-     ON CONFLICT (run_pk, key) DO UPDATE SET step = excluded.step, timestamp = excluded.timestamp, value = excluded.value, is_nan = excluded.is_nan
-     WHERE excluded.step > latest_metrics.step
-        OR (excluded.step = latest_metrics.step AND excluded.timestamp > latest_metrics.timestamp)
-        OR (excluded.step = latest_metrics.step AND excluded.timestamp = latest_metrics.timestamp AND excluded.value > latest_metrics.value)`,
-    params,
-  );
-  // Rollups count points: only the new rows, so that duplicates do not count twice.
-  await upsertRollups(tx, runPk, computeRollups(inserted));
-}
+import { writeMetrics } from './write-metrics.ts';
 
 async function writeParams(tx: SqlExecutor, runPk: number, runId: string, params: readonly KeyValue[]): Promise<void> {
   const values: SqlValue[] = [];
@@ -87,14 +23,23 @@ async function writeParams(tx: SqlExecutor, runPk: number, runId: string, params
   }
 }
 
-export function createLogBatch(db: SqlDriver): TrackingStore['logBatch'] {
+/**
+ * With a metric log (SQLite), the metrics are appended to it as one row and compacted later
+ * (ADR 0009); params and tags are written at once, so that a changed param still fails the batch.
+ * The caller is answered after the commit either way: what it logged is durable.
+ */
+export function createLogBatch(db: SqlDriver, metricLog?: MetricLog): TrackingStore['logBatch'] {
   return async (projectId: number, runId: string, batch: LogBatch) => {
+    const log = batch.metrics.length > 0 ? metricLog : undefined;
+    await log?.admit();
     await db.transaction(async (tx) => {
       const run = await requireRun(tx, projectId, runId);
       requireActive(run);
       if (batch.params.length > 0) await writeParams(tx, run.pk, runId, batch.params);
-      if (batch.metrics.length > 0) await writeMetrics(tx, run.pk, batch.metrics);
+      if (log !== undefined) await log.append(tx, run.pk, batch.metrics);
+      else if (batch.metrics.length > 0) await writeMetrics(tx, run.pk, batch.metrics);
       if (batch.tags.length > 0) await upsertRunTags(tx, run.pk, batch.tags);
     });
+    log?.appended(batch.metrics.length);
   };
 }
