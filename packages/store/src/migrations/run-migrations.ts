@@ -6,6 +6,7 @@ import { migration004GenerationDaily } from './migration-004-generation-daily.ts
 import { migration005Gateway } from './migration-005-gateway.ts';
 import { migration006SpanGatewayKey } from './migration-006-span-gateway-key.ts';
 import { migration007MetricLog } from './migration-007-metric-log.ts';
+import { migration008SpanStorage } from './migration-008-span-storage.ts';
 
 export interface Migration {
   version: number;
@@ -26,6 +27,7 @@ export const migrations: readonly Migration[] = [
   migration005Gateway,
   migration006SpanGatewayKey,
   migration007MetricLog,
+  migration008SpanStorage,
 ];
 
 const fills: Record<Dialect, Record<string, string>> = {

@@ -14,11 +14,14 @@ export function createDeleteSpansBefore(db: SqlDriver): TraceStore['deleteSpansB
     while (deleted < limit) {
       const count = Math.min(chunkSize, limit - deleted);
       const removed = await db.transaction(async (tx) => {
+        // Old spans are found through the trace summaries (no index on spans by start, migration 8): a
+        // span that started before the cut belongs to a trace whose summary starts before it.
         const rows = await tx.all(
           `DELETE FROM spans WHERE (project_id, trace_id, span_id) IN (
-             SELECT project_id, trace_id, span_id FROM spans WHERE project_id = ? AND start_us < ? ORDER BY start_us LIMIT ?
+             SELECT s.project_id, s.trace_id, s.span_id FROM traces t JOIN spans s ON s.project_id = t.project_id AND s.trace_id = t.trace_id
+             WHERE t.project_id = ? AND t.start_us < ? AND s.start_us < ? ORDER BY t.start_us, t.trace_id, s.span_id LIMIT ?
            ) RETURNING project_id, trace_id, start_us, model, provider, user_id, prompt_name, prompt_version, input_tokens, output_tokens, cost`,
-          [projectId, beforeUs, count],
+          [projectId, beforeUs, beforeUs, count],
         );
         const traceIds = [...new Set(rows.map((row) => String(row.trace_id)))].sort();
         if (traceIds.length === 0) return 0;

@@ -1,5 +1,6 @@
 import type { SpanKind, SpanRecord, SpanStatus } from '@keel/spec';
 import type { SqlRow, SqlValue } from '../drivers/sql-driver.ts';
+import { packRawText, unpackRawText } from './trace-raw-text.ts';
 
 /** Columns of `spans` in insert order; project_id first. `gateway_key` came later (migration 6), so it sits after the heavy columns in the table. */
 export const spanColumns = [
@@ -14,7 +15,7 @@ export function pushSpanParams(params: SqlValue[], projectId: number, span: Span
     projectId, span.traceId, span.spanId, span.parentSpanId, span.name, span.kind, span.startUs, span.endUs, span.latencyMs, span.status, span.statusMessage,
     span.serviceName, span.provider, span.requestModel, span.responseModel, span.model, span.inputTokens, span.outputTokens, span.cachedInputTokens, span.cost,
     span.costSource, span.timeToFirstTokenMs, span.sessionId, span.userId, span.promptName, span.promptVersion, span.gatewayKey, span.mapperVersion,
-    JSON.stringify(span.tags), span.input, span.output, JSON.stringify(span.raw),
+    JSON.stringify(span.tags), span.input, span.output, packRawText(span.raw, span.input, span.output),
   );
 }
 
@@ -23,6 +24,8 @@ export const nullableString = (value: unknown): string | null => (value === null
 export const nullableNumber = (value: unknown): number | null => (value === null || value === undefined ? null : Number(value));
 
 export function spanFromRow(row: SqlRow): SpanRecord {
+  const input = nullableString(row.input);
+  const output = nullableString(row.output);
   return {
     traceId: String(row.trace_id),
     spanId: String(row.span_id),
@@ -39,8 +42,8 @@ export function spanFromRow(row: SqlRow): SpanRecord {
     requestModel: nullableString(row.request_model),
     responseModel: nullableString(row.response_model),
     model: nullableString(row.model),
-    input: nullableString(row.input),
-    output: nullableString(row.output),
+    input,
+    output,
     inputTokens: nullableNumber(row.input_tokens),
     outputTokens: nullableNumber(row.output_tokens),
     cachedInputTokens: nullableNumber(row.cached_input_tokens),
@@ -54,6 +57,6 @@ export function spanFromRow(row: SqlRow): SpanRecord {
     promptVersion: nullableNumber(row.prompt_version),
     gatewayKey: nullableString(row.gateway_key),
     mapperVersion: Number(row.mapper_version),
-    raw: JSON.parse(String(row.raw)) as SpanRecord['raw'],
+    raw: unpackRawText(String(row.raw), input, output),
   };
 }
