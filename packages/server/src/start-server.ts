@@ -16,6 +16,7 @@ import { startRetentionJob } from './start-retention-job.ts';
 import { startSaturationMonitor } from './start-saturation-monitor.ts';
 import type { ServerConfig } from './server-config.ts';
 import { startGateway } from './gateway/start-gateway.ts';
+import { useGatewaySpanWorker } from './gateway/gateway-span-writer.ts';
 import { findWebDir, loadWebUi } from './web/load-web-ui.ts';
 
 export interface RunningServer extends KeelApp {
@@ -60,7 +61,9 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     fileName: configFile ?? path.join(config.home, 'keel.config.yaml'),
   });
   const gatewayUsage = createUsageRecorder({ store, clock: systemClock, flushIntervalMs: 1_000, onError: (error) => logger.error({ err: error }, 'gateway usage could not be written; kept for the next flush') });
-  const gateway = await startGateway({ configs: gatewayConfig, usage: gatewayUsage, traceIngest, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger, version: keelVersion });
+  // KEEL_GATEWAY_SPAN_WORKER=0 writes the gateway's spans on the main thread (as in-memory databases must).
+  const spanWorker = useGatewaySpanWorker(config.databaseUrl, process.env) ? { databaseUrl: config.databaseUrl } : undefined;
+  const gateway = await startGateway({ configs: gatewayConfig, usage: gatewayUsage, traceIngest, spanWorker, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger, version: keelVersion });
   const auth = createAuthService({ store, clock: systemClock, ids: randomIds });
   const services: AppServices = {
     store,
@@ -68,7 +71,14 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     tracking: createTrackingService({ store, clock: systemClock, ids: randomIds }),
     registry: createRegistryService({ store, clock: systemClock, ids: randomIds }),
     artifacts: createArtifactService({ store, artifacts: artifactStore, maxArtifactBytes: config.maxArtifactBytes }),
-    traceIngest,
+    // Settings changed through the API reach the gateway's span writer thread too.
+    traceIngest: {
+      ...traceIngest,
+      invalidateSettings: (projectId) => {
+        traceIngest.invalidateSettings(projectId);
+        gateway.invalidateSettings(projectId);
+      },
+    },
     traces: createTraceQueryService({ store, clock: systemClock, ids: randomIds }),
     prompts: createPromptService({ store, clock: systemClock }),
     gatewayConfig,

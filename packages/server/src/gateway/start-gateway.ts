@@ -5,11 +5,17 @@ import type { LimitStore, ResponseCacheStore } from '@keel/spec';
 import { createRedisLimitStore, createRedisResponseCache } from '@keel/store';
 import { createProviderClientFactory } from './create-provider-client.ts';
 import { createUndiciHttpClient } from './create-undici-http-client.ts';
+import { type GatewaySpanWriter, startGatewaySpanWriter } from './gateway-span-writer.ts';
 
 export interface GatewayStartOptions {
   configs: GatewayConfigSource;
   usage: UsageSink;
   traceIngest: Pick<TraceIngestService, 'ingest' | 'costFor'>;
+  /**
+   * Write the gateway's spans from a worker thread with its own connection to this database (ADR
+   * 0011); without it they are written by `traceIngest`, on the event loop that answers requests.
+   */
+  spanWorker?: { databaseUrl: string } | undefined;
   /** Scale-out: limits and the exact cache live in Redis, shared by every gateway process. */
   redisUrl?: string | undefined;
   /** Put in front of every Redis key (limit counters in one hash-tagged slot, cache entries). */
@@ -21,8 +27,13 @@ export interface GatewayStartOptions {
 export interface RunningGateway {
   gateway: GatewayService;
   stats(): { spansPending: number; spansWritten: number; spansDropped: number; openCircuits: number };
+  /** A project's trace settings changed: the span writer thread reads them again. */
+  invalidateSettings(projectId: number): void;
   close(): Promise<void>;
 }
+
+/** Gateway spans waiting or being written; past it new ones are dropped (counted). */
+const maxPendingSpans = 50_000;
 
 async function sleep(ms: number, signal: AbortSignal): Promise<void> {
   await delay(ms, undefined, { signal }).catch(() => undefined);
@@ -33,11 +44,19 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const http = createUndiciHttpClient({ connectionsPerOrigin: 1024 });
   const limits: LimitStore = options.redisUrl === undefined ? createMemoryLimitStore({ clock: systemClock }) : await createRedisLimitStore({ url: options.redisUrl, keyPrefix: `{${options.redisPrefix ?? 'keel'}:limits}:` });
   const exactCache: ResponseCacheStore = options.redisUrl === undefined ? createMemoryResponseCache({ maxEntries: 10_000, clock: systemClock }) : await createRedisResponseCache({ url: options.redisUrl, keyPrefix: `${options.redisPrefix ?? 'keel'}:cache:` });
+  const writer: GatewaySpanWriter | undefined = options.spanWorker === undefined ? undefined : startGatewaySpanWriter({
+    databaseUrl: options.spanWorker.databaseUrl,
+    // Short SQLite transactions: a main-thread write waiting on the lock (busy_timeout) waits little.
+    maxBatchSpans: 200,
+    maxQueuedSpans: maxPendingSpans,
+    settingsTtlMs: 5_000,
+    onCrash: (error, lost) => options.logger.error({ err: error, dropped: lost }, 'the gateway span writer thread stopped; a new one takes the next spans'),
+  });
   const spans = createGatewaySpanSink({
-    ingest: (projectId, batch) => options.traceIngest.ingest(projectId, batch),
+    ingest: writer === undefined ? (projectId, batch) => options.traceIngest.ingest(projectId, batch) : (projectId, batch) => writer.ingest(projectId, batch),
     flushIntervalMs: 200,
     maxBatch: 500,
-    maxPending: 50_000,
+    maxPending: maxPendingSpans,
     onError: (error, dropped) => options.logger.warn({ err: error, dropped }, 'gateway trace spans dropped'),
   });
   const gateway = createGatewayService({
@@ -62,8 +81,11 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       const sink = spans.stats();
       return { spansPending: sink.pending, spansWritten: sink.written, spansDropped: sink.dropped, openCircuits: gateway.openCircuits().length };
     },
+    invalidateSettings: (projectId) => writer?.invalidateSettings(projectId),
     close: async () => {
+      // Writes every span handed on (the sink waits for the thread's answers), then ends the thread.
       await gateway.close();
+      await writer?.close();
       await Promise.allSettled([limits.close(), exactCache.close(), http.close()]);
     },
   };

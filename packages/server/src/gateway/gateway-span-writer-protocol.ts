@@ -1,0 +1,32 @@
+import type { OtlpSpan } from '@keel/spec';
+import { z } from 'zod';
+
+/** What the gateway span writer thread is started with. */
+export const spanWriterDataSchema = z.object({
+  databaseUrl: z.string().min(1),
+  /** Most spans in one store transaction (a main-thread write waiting on SQLite's lock waits for at most one). */
+  maxBatchSpans: z.number().int().positive(),
+  /** Spans the thread accepts before refusing (the gateway's sink bounds them first). */
+  maxQueuedSpans: z.number().int().positive(),
+  settingsTtlMs: z.number().int().positive(),
+});
+export type SpanWriterData = z.infer<typeof spanWriterDataSchema>;
+
+/** Spans come from the gateway of the same process (structured clone), already built as OtlpSpan. */
+const spansSchema = z.array(z.custom<OtlpSpan>((value) => typeof value === 'object' && value !== null));
+
+export const toSpanWriterSchema = z.discriminatedUnion('type', [
+  z.object({ type: z.literal('ingest'), id: z.number().int(), projectId: z.number().int(), spans: spansSchema }),
+  z.object({ type: z.literal('invalidate'), projectId: z.number().int() }),
+  /** Write everything received, close the store, answer `closed`. */
+  z.object({ type: z.literal('close') }),
+]);
+export type ToSpanWriter = z.infer<typeof toSpanWriterSchema>;
+
+export const fromSpanWriterSchema = z.discriminatedUnion('type', [
+  /** The batch `id` is durable. */
+  z.object({ type: z.literal('written'), id: z.number().int() }),
+  z.object({ type: z.literal('failed'), id: z.number().int(), message: z.string() }),
+  z.object({ type: z.literal('closed') }),
+]);
+export type FromSpanWriter = z.infer<typeof fromSpanWriterSchema>;
