@@ -10,7 +10,7 @@ import { rawSpanInsert } from './lib/raw-span-insert.ts';
 import { type RssSamples, startRssSampler } from './lib/rss-sampler.ts';
 import { runIfMain } from './lib/run-if-main.ts';
 import { createSpanIds } from './lib/span-ids.ts';
-import { checkStoredSpans } from './lib/stored-spans.ts';
+import { checkStoredSpans, storedSpanChars } from './lib/stored-spans.ts';
 import { makeTempDir, removeTempDir } from './lib/temp-dir.ts';
 import { writeResult } from './lib/write-result.ts';
 
@@ -79,6 +79,7 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
     const sent = [...warmup, ...all, ...alone];
     const check = checkStoredSpans(database, sent.flatMap((batch) => batch.spans));
     if (check.missing > 0 || check.stored !== check.checked) throw new Error(`OTLP ingest: ${check.missing} of ${check.checked} acknowledged spans missing (first ${check.firstMissing ?? '-'}); ${check.stored} stored`);
+    const stored = storedSpanChars(database);
     const spans = all.length * shape.batchSize;
     const spansPerSecond = (spans / load.elapsedMs) * 1000;
     note(`  keel: ${formatNumber(spansPerSecond)} spans/s, all ${formatNumber(check.checked)} acknowledged spans on disk; raw baseline...`);
@@ -98,6 +99,10 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
       { bench, name: 'ack p99', backend: 'sqlite', value: keel.p99Ms, unit: 'ms', display: formatMs(keel.p99Ms), target: { op: '<', value: 50 }, baseline: `raw txn p99 ${formatMs(rawLatency.p99Ms)}` },
       { bench, name: 'ack p50, 1 exporter', backend: 'sqlite', value: aloneLatency.p50Ms, unit: 'ms', display: formatMs(aloneLatency.p50Ms), baseline: `1 exporter: ${formatNumber((single.completed * shape.batchSize * 1000) / single.elapsedMs)} spans/s, p95 ${formatMs(aloneLatency.p95Ms)}` },
       { bench, name: 'protobuf MB/s received', backend: 'sqlite', value: megabytesPerSecond, unit: 'MB/s', display: `${formatNumber(megabytesPerSecond, 1)} MB/s`, baseline: `${formatNumber(bodyBytes / all.length / 1024, 1)} KB per 100-span request` },
+      {
+        bench, name: 'spans table bytes per span', backend: 'sqlite', value: stored.pageBytes, unit: 'B', display: `${formatNumber(stored.pageBytes)} B`,
+        baseline: `characters per span: input ${formatNumber(stored.input)}, output ${formatNumber(stored.output)}, raw ${formatNumber(stored.raw)}`,
+      },
       { bench, name: 'server peak RSS during run', backend: 'sqlite', value: rss.peakMb, unit: 'MB', display: formatMb(rss.peakMb), baseline: `VmHWM ${formatMb(rss.highWaterMb)}` },
     ];
     printFigures(`OTLP ingest (sqlite): ${formatNumber(spans)} spans in ${formatNumber(load.elapsedMs)} ms`, figures);
@@ -106,7 +111,7 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
       figures,
       spansPerSecond,
       details: {
-        shape, bodyBytes, stored: check,
+        shape, bodyBytes, stored: check, storedChars: stored,
         keel: { elapsedMs: load.elapsedMs, spans, spansPerSecond, latency: keel, rss: { peakMb: rss.peakMb, highWaterMb: rss.highWaterMb } },
         oneExporter: { requests: single.completed, elapsedMs: single.elapsedMs, latency: aloneLatency },
         raw: { what: raw.what, spans: raw.points, elapsedMs: raw.elapsedMs, spansPerSecond: raw.pointsPerSecond, latency: rawLatency },

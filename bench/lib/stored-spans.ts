@@ -36,3 +36,17 @@ export function checkStoredSpans(database: string, spans: Iterable<{ traceId: st
     db.close();
   }
 }
+
+/** Average characters per stored span of the heavy columns, read straight from a Keel SQLite file. */
+export function storedSpanChars(database: string): { input: number; output: number; raw: number; pageBytes: number } {
+  const db = new Database(database, { readonly: true, fileMustExist: true });
+  try {
+    const row = db.prepare('SELECT AVG(LENGTH(input)) AS input, AVG(LENGTH(output)) AS output, AVG(LENGTH(raw)) AS raw, COUNT(*) AS n FROM spans').get() as { input: number | null; output: number | null; raw: number | null; n: number };
+    // Pages of the table itself (its b-tree and overflow pages), per span.
+    const pages = db.prepare("SELECT COUNT(*) AS pages FROM dbstat WHERE name = 'spans'").get() as { pages: number } | undefined;
+    const pageSize = db.pragma('page_size', { simple: true }) as number;
+    return { input: row.input ?? 0, output: row.output ?? 0, raw: row.raw ?? 0, pageBytes: row.n === 0 || pages === undefined ? 0 : (pages.pages * pageSize) / row.n };
+  } finally {
+    db.close();
+  }
+}
