@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import type { Statement } from 'better-sqlite3';
-import { AsyncMutex } from './async-mutex.ts';
+import { GroupCommit } from './group-commit.ts';
 import { registerSqliteFunctions } from './sqlite-functions.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './sql-driver.ts';
@@ -14,6 +14,7 @@ export interface SqliteDriverOptions {
  * better-sqlite3 in WAL mode. The connection is synchronous, so a transaction that awaits between
  * statements would let other requests' statements run inside it: every statement outside a
  * transaction therefore waits until no transaction is open, and transactions run one at a time.
+ * Those queued in one turn of the event loop share one BEGIN and COMMIT (`group-commit.ts`).
  */
 export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   const db = new Database(options.filename);
@@ -59,35 +60,37 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
     run: (sql: string, params?: readonly SqlValue[]) => Promise.resolve(prepare(sql).run(...bind(params)).changes),
   };
 
-  const mutex = new AsyncMutex();
-  let closed = false;
-
-  const outside = async <T>(work: () => Promise<T>): Promise<T> => {
-    if (mutex.isLocked) await mutex.idle();
-    return work();
+  const statement = (sql: string): (() => void) => {
+    const prepared = db.prepare(sql);
+    return () => void prepared.run();
   };
+  const committer = new GroupCommit<SqlExecutor>(
+    {
+      begin: statement('BEGIN IMMEDIATE'),
+      commit: statement('COMMIT'),
+      rollback: statement('ROLLBACK'),
+      savepoint: statement('SAVEPOINT grouped'),
+      release: statement('RELEASE SAVEPOINT grouped'),
+      rollbackToSavepoint: statement('ROLLBACK TO SAVEPOINT grouped'),
+      get inTransaction() {
+        return db.inTransaction;
+      },
+    },
+    direct,
+  );
+  let closed = false;
+  const outside = <T>(work: () => Promise<T>): Promise<T> => committer.outside(work);
 
   return {
     dialect: 'sqlite',
     all: (sql, params) => outside(() => direct.all(sql, params)),
     run: (sql, params) => outside(() => direct.run(sql, params)),
-    transaction: (work) =>
-      mutex.runExclusive(async () => {
-        db.exec('BEGIN IMMEDIATE');
-        try {
-          const result = await work(direct);
-          db.exec('COMMIT');
-          return result;
-        } catch (error) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw error;
-        }
-      }),
+    transaction: (work) => committer.transaction(work),
     exec: (script) => outside(async () => void db.exec(script)),
     close: async () => {
       if (closed) return;
       closed = true;
-      await mutex.idle();
+      await committer.idle();
       await checkpointer?.stop();
       statements.clear();
       db.close();

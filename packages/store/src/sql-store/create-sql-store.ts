@@ -8,7 +8,7 @@ import { createGatewayQueries } from './gateway-queries.ts';
 import { createLogBatch } from './log-batch.ts';
 import { createLoggedModelQueries } from './logged-model-queries.ts';
 import { createMetricHistoryQueries } from './metric-history.ts';
-import { createMetricLog } from './metric-log.ts';
+import { createMetricLog, type MetricLogOptions } from './metric-log.ts';
 import { createModelVersionQueries } from './model-version-queries.ts';
 import { createPromptQueries } from './prompt-queries.ts';
 import { createRegisteredModelQueries } from './registered-model-queries.ts';
@@ -16,12 +16,17 @@ import { createRunQueries } from './run-queries.ts';
 import { createRunSearch } from './run-search.ts';
 import { createTraceQueries } from './trace-queries.ts';
 
+export interface SqlStoreOptions {
+  /** SQLite's metric write log: how often and how much it compacts (tests make it wait). */
+  metricLog?: MetricLogOptions;
+}
+
 /** The one store: the same SQL over SQLite and PostgreSQL. Applies missing migrations first. */
-export async function createSqlStore(driver: SqlDriver): Promise<KeelStore> {
+export async function createSqlStore(driver: SqlDriver, options: SqlStoreOptions = {}): Promise<KeelStore> {
   await runMigrations(driver);
   // SQLite: metrics go through the write log (ADR 0009), drained now (what a stopped process left)
   // and before every other tracking call. PostgreSQL writes them directly.
-  const metricLog = driver.dialect === 'sqlite' ? createMetricLog(driver) : undefined;
+  const metricLog = driver.dialect === 'sqlite' ? createMetricLog(driver, options.metricLog) : undefined;
   await metricLog?.flush();
   const tracking = {
     ...createExperimentQueries(driver),

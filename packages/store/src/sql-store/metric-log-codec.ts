@@ -3,8 +3,8 @@ import type { Metric } from '@keel/spec';
 /**
  * One log-batch's metrics as the text of a `metric_log` row: a JSON array whose first element is
  * the batch's distinct keys, followed by key index, step, timestamp and value for every point.
- * JSON writes every finite double exactly (shortest round trip); NaN, the infinities and -0, which
- * it cannot write, travel as the strings 'NaN', 'Infinity', '-Infinity' and '-0'.
+ * JSON writes every finite double exactly (shortest round trip); NaN and the infinities, which it
+ * cannot write, travel as the strings 'NaN', 'Infinity' and '-Infinity'.
  */
 export function encodeMetricLog(metrics: readonly Metric[]): string {
   const keys: string[] = [];
@@ -23,12 +23,12 @@ export function encodeMetricLog(metrics: readonly Metric[]): string {
     out[at++] = index;
     out[at++] = metric.step;
     out[at++] = metric.timestamp;
-    out[at++] = Number.isFinite(value) ? (value === 0 && 1 / value < 0 ? '-0' : value) : String(value);
+    out[at++] = Number.isFinite(value) ? value : String(value);
   }
   return JSON.stringify(out);
 }
 
-const special: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY, '-0': -0 };
+const special: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
 
 /** Appends the points of one `metric_log` payload to `into`. */
 export function decodeMetricLog(payload: string, into: Metric[]): void {

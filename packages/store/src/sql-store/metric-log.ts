@@ -29,7 +29,11 @@ export interface MetricLog {
   readonly pendingPoints: number;
 }
 
-const defaults = { chunkPoints: 5000, delayMs: 25, eagerPoints: 20_000, maxPendingPoints: 100_000 };
+// Each compaction writes every page it touches once, about 10 per run and key whatever the number
+// of batches, and its COMMIT costs about 30 µs a page: compacting rarely and in big chunks costs
+// far less than often and small (small-batch-rate: 25 ms and 5,000 points gave p95 20 ms, 100 ms
+// and 20,000 points p95 4 ms and more requests/s).
+const defaults = { chunkPoints: 20_000, delayMs: 100, eagerPoints: 40_000, maxPendingPoints: 200_000 };
 const maxId = Number.MAX_SAFE_INTEGER;
 
 /**

@@ -1,0 +1,231 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import type { KeelStore, Metric } from '@keel/spec';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createSqliteDriver } from '../drivers/sqlite-driver.ts';
+import type { SqlDriver } from '../drivers/sql-driver.ts';
+import { createSqlStore } from './create-sql-store.ts';
+import type { MetricLogOptions } from './metric-log.ts';
+
+const directories: string[] = [];
+afterAll(() => {
+  for (const directory of directories) rmSync(directory, { recursive: true, force: true });
+});
+
+function newFile(): string {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'keel-metric-log-'));
+  directories.push(directory);
+  return path.join(directory, 'keel.db');
+}
+
+/** The background compaction never fires on its own: whatever a test logs stays in the log until something drains it. */
+const waiting: MetricLogOptions = { delayMs: 3_600_000, eagerPoints: Number.MAX_SAFE_INTEGER };
+
+interface Fixture {
+  store: KeelStore;
+  driver: SqlDriver;
+  projectId: number;
+  experimentId: string;
+  runId: string;
+}
+
+async function open(filename: string, metricLog: MetricLogOptions = waiting): Promise<{ store: KeelStore; driver: SqlDriver }> {
+  const driver = createSqliteDriver({ filename });
+  return { store: await createSqlStore(driver, { metricLog }), driver };
+}
+
+async function fixture(metricLog: MetricLogOptions = waiting): Promise<Fixture> {
+  const { store, driver } = await open(newFile(), metricLog);
+  const project = await store.createProject('p', 1);
+  const experimentId = await store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
+  const run = await store.createRun(project.id, { runId: 'a'.repeat(32), experimentId, runName: 'r', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' });
+  return { store, driver, projectId: project.id, experimentId, runId: run.info.runId };
+}
+
+const metric = (key: string, value: number, step: number, timestamp = 100 + step): Metric => ({ key, value, step, timestamp });
+const logMetrics = (f: Fixture, metrics: Metric[], runId = f.runId) => f.store.logBatch(f.projectId, runId, { metrics, params: [], tags: [] });
+
+/** Read straight from the driver, which the log does not drain. */
+async function pendingPoints(driver: SqlDriver): Promise<number> {
+  const rows = await driver.all('SELECT COALESCE(SUM(points), 0) AS points FROM metric_log');
+  return Number(rows[0]?.points);
+}
+
+async function rollupCount(driver: SqlDriver, key: string, level: number): Promise<number> {
+  const rows = await driver.all('SELECT COALESCE(SUM(point_count), 0) AS points FROM metric_rollups WHERE key = ? AND level = ?', [key, level]);
+  return Number(rows[0]?.points);
+}
+
+describe('metric write log (SQLite)', () => {
+  it('appends a batch as one log row, and every kind of read drains it first', async () => {
+    const f = await fixture();
+    try {
+      await logMetrics(f, [metric('loss', 3, 0), metric('loss', 2, 1), metric('acc', 0.5, 1)]);
+      await logMetrics(f, [metric('loss', 1, 2), metric('acc', 0.75, 2)]);
+      expect(await pendingPoints(f.driver)).toBe(5);
+      expect(await rollupCount(f.driver, 'loss', 1)).toBe(0);
+
+      const history = await f.store.getMetricHistory(f.projectId, f.runId, 'loss', { maxResults: 100, pageToken: undefined });
+      expect(history.items).toEqual([metric('loss', 3, 0), metric('loss', 2, 1), metric('loss', 1, 2)]);
+      expect(await pendingPoints(f.driver)).toBe(0);
+      expect(await rollupCount(f.driver, 'loss', 1)).toBe(3);
+      expect(await rollupCount(f.driver, 'acc', 5)).toBe(2);
+
+      await logMetrics(f, [metric('acc', 0.9, 3)]);
+      const run = await f.store.getRun(f.projectId, f.runId);
+      expect(run?.data.metrics.find((latest) => latest.key === 'acc')).toEqual(metric('acc', 0.9, 3));
+
+      await logMetrics(f, [metric('acc', 0.95, 4)]);
+      const search = await f.store.searchRuns(f.projectId, {
+        experimentIds: [f.experimentId], filter: [{ entity: 'metric', key: 'acc', operator: '>', value: 0.92 }], viewType: 'ACTIVE_ONLY', orderBy: [], maxResults: 10, pageToken: undefined,
+      });
+      expect(search.items.map((found) => found.info.runId)).toEqual([f.runId]);
+
+      await logMetrics(f, [metric('acc', -1, 5)]);
+      expect(await f.store.getDownsampledMetric(f.projectId, f.runId, 'acc', 100)).toContainEqual(metric('acc', -1, 5));
+    } finally {
+      await f.store.close();
+    }
+  });
+
+  it('stores and counts once a point that two pending batches both hold, and keeps MLflow\'s latest', async () => {
+    const f = await fixture();
+    try {
+      await logMetrics(f, [metric('loss', 0.5, 7, 70), metric('loss', 0.25, 3)]);
+      await logMetrics(f, [metric('loss', 0.5, 7, 70), metric('loss', 0.1, 7, 60)]);
+      expect(await pendingPoints(f.driver)).toBe(4);
+      const history = await f.store.getMetricHistory(f.projectId, f.runId, 'loss', { maxResults: 100, pageToken: undefined });
+      expect(history.items).toEqual([metric('loss', 0.25, 3), metric('loss', 0.1, 7, 60), metric('loss', 0.5, 7, 70)]);
+      for (const level of [1, 2, 3, 4, 5]) expect(await rollupCount(f.driver, 'loss', level)).toBe(3);
+      // Highest step, then latest timestamp: (7, 70), whichever batch held it.
+      expect((await f.store.getRun(f.projectId, f.runId))?.data.metrics).toEqual([metric('loss', 0.5, 7, 70)]);
+    } finally {
+      await f.store.close();
+    }
+  });
+
+  it('keeps NaN, the infinities and exact doubles through the log', async () => {
+    const f = await fixture();
+    try {
+      const values = [Number.NaN, Number.POSITIVE_INFINITY, Number.NEGATIVE_INFINITY, 0.1 + 0.2, Number.MAX_VALUE, Number.MIN_VALUE, -1e-300];
+      await logMetrics(f, values.map((value, step) => metric('odd', value, step)));
+      const history = await f.store.getMetricHistory(f.projectId, f.runId, 'odd', { maxResults: 100, pageToken: undefined });
+      expect(history.items.map((point) => point.value)).toEqual(values);
+      expect(history.items.map((point) => point.step)).toEqual(values.map((_value, step) => step));
+    } finally {
+      await f.store.close();
+    }
+  });
+
+  it('loses nothing when the process stops between the append and the compaction', async () => {
+    const filename = newFile();
+    // Closing the driver alone, without the store's drain, leaves the file as a crash would.
+    const first = await open(filename);
+    const project = await first.store.createProject('p', 1);
+    const experimentId = await first.store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
+    const run = await first.store.createRun(project.id, { runId: 'b'.repeat(32), experimentId, runName: 'r', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' });
+    await first.store.logBatch(project.id, run.info.runId, { metrics: [metric('loss', 1, 1), metric('loss', 2, 2)], params: [], tags: [] });
+    await first.store.logBatch(project.id, run.info.runId, { metrics: [metric('loss', 3, 3)], params: [], tags: [] });
+    expect(await pendingPoints(first.driver)).toBe(3);
+    await first.driver.close();
+
+    const second = await open(filename);
+    try {
+      // Draining at startup: the log is empty before anything is read.
+      expect(await pendingPoints(second.driver)).toBe(0);
+      const history = await second.store.getMetricHistory(project.id, run.info.runId, 'loss', { maxResults: 100, pageToken: undefined });
+      expect(history.items.map((point) => point.value)).toEqual([1, 2, 3]);
+      expect(await rollupCount(second.driver, 'loss', 1)).toBe(3);
+    } finally {
+      await second.store.close();
+    }
+  });
+
+  it('drains at close', async () => {
+    const filename = newFile();
+    const { store, driver } = await open(filename);
+    const project = await store.createProject('p', 1);
+    const experimentId = await store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
+    const run = await store.createRun(project.id, { runId: 'c'.repeat(32), experimentId, runName: 'r', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' });
+    await store.logBatch(project.id, run.info.runId, { metrics: [metric('loss', 1, 1)], params: [], tags: [] });
+    expect(await pendingPoints(driver)).toBe(1);
+    await store.close();
+    const reopened = createSqliteDriver({ filename });
+    try {
+      expect(await reopened.all('SELECT COUNT(*) AS n FROM metric_log')).toEqual([{ n: 0 }]);
+      expect(await reopened.all('SELECT COUNT(*) AS n FROM metrics')).toEqual([{ n: 1 }]);
+    } finally {
+      await reopened.close();
+    }
+  });
+
+  it('makes appends wait for compaction once the backlog reaches its bound', async () => {
+    const f = await fixture({ ...waiting, maxPendingPoints: 25 });
+    try {
+      const backlog: number[] = [];
+      for (let batch = 0; batch < 6; batch += 1) {
+        await logMetrics(f, Array.from({ length: 10 }, (_unused, offset) => metric('loss', offset, batch * 10 + offset)));
+        backlog.push(await pendingPoints(f.driver));
+      }
+      // 10, 20, 30 (20 was under the bound), then the fourth append compacted the 30 first.
+      expect(backlog).toEqual([10, 20, 30, 10, 20, 30]);
+      const history = await f.store.getMetricHistory(f.projectId, f.runId, 'loss', { maxResults: 100, pageToken: undefined });
+      expect(history.items).toHaveLength(60);
+    } finally {
+      await f.store.close();
+    }
+  });
+
+  it('compacts in the background on its own', async () => {
+    const f = await fixture({ delayMs: 1 });
+    try {
+      await logMetrics(f, [metric('loss', 1, 1)]);
+      await expect.poll(() => pendingPoints(f.driver)).toBe(0);
+      expect(await rollupCount(f.driver, 'loss', 1)).toBe(1);
+    } finally {
+      await f.store.close();
+    }
+  });
+
+  it('is drained by a store of another process on the same file', async () => {
+    const f = await fixture();
+    const other = await open(await databaseFile(f.driver));
+    try {
+      await logMetrics(f, [metric('loss', 4, 1)]);
+      expect(await pendingPoints(f.driver)).toBe(1);
+      const history = await other.store.getMetricHistory(f.projectId, f.runId, 'loss', { maxResults: 10, pageToken: undefined });
+      expect(history.items).toEqual([metric('loss', 4, 1)]);
+      expect(await pendingPoints(f.driver)).toBe(0);
+    } finally {
+      await other.store.close();
+      await f.store.close();
+    }
+  });
+
+  it('fails only the batch whose param changed when batches commit together, and writes none of its metrics', async () => {
+    const f = await fixture();
+    try {
+      await f.store.logBatch(f.projectId, f.runId, { metrics: [], params: [{ key: 'lr', value: '0.1' }], tags: [] });
+      // Started in the same turn of the event loop, the three commit as one group.
+      const results = await Promise.allSettled([
+        f.store.logBatch(f.projectId, f.runId, { metrics: [metric('a', 1, 1)], params: [], tags: [{ key: 't', value: 'one' }] }),
+        f.store.logBatch(f.projectId, f.runId, { metrics: [metric('b', 2, 1)], params: [{ key: 'lr', value: '0.2' }], tags: [{ key: 'bad', value: 'x' }] }),
+        f.store.logBatch(f.projectId, f.runId, { metrics: [metric('c', 3, 1)], params: [{ key: 'wd', value: '0' }], tags: [] }),
+      ]);
+      expect(results.map((result) => result.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(results[1]?.status === 'rejected' ? String(results[1].reason) : '').toContain('Changing param values is not allowed');
+      const run = await f.store.getRun(f.projectId, f.runId);
+      expect(run?.data.metrics.map((latest) => latest.key).sort()).toEqual(['a', 'c']);
+      expect(run?.data.params).toEqual([{ key: 'lr', value: '0.1' }, { key: 'wd', value: '0' }]);
+      expect(run?.data.tags.some((tag) => tag.key === 'bad')).toBe(false);
+    } finally {
+      await f.store.close();
+    }
+  });
+});
+
+async function databaseFile(driver: SqlDriver): Promise<string> {
+  const rows = await driver.all<{ file: string }>("SELECT file FROM pragma_database_list WHERE name = 'main'");
+  return String(rows[0]?.file);
+}
