@@ -72,6 +72,14 @@ describe('spans.raw storage', () => {
     expect(roundTrip(raw, JSON.stringify(question), null)).toBe(JSON.stringify(raw));
   });
 
+  it('replaces only the first matches of a text made of repeats, and reads it back whole', () => {
+    const repeated = `${answer}|`.repeat(200);
+    const raw = rawWith({ 'output.value': repeated });
+    const stored = roundTrip(raw, JSON.stringify(answer), null);
+    // 64 references, the remaining repeats literal.
+    expect(stored.split(JSON.stringify(answer).slice(1, -1)).length - 1).toBe(200 - 64);
+  });
+
   it('refuses raw text whose references name a column the row does not hold', () => {
     const raw = rawWith({ 'input.value': question });
     const stored = packRawText(raw, JSON.stringify(question), null);

@@ -31,6 +31,9 @@ type PackedRaw = Raw & { textRefs?: TextRefs };
 
 /** Texts shorter than this are neither replaced nor referenced: the reference would save little. */
 const minChars = 32;
+/** Bounds on the search, so that a span built to be slow (many candidates, a text full of repeats) costs little: the longest candidates, the first matches. */
+const maxCandidates = 16;
+const maxMatches = 64;
 
 interface Candidate {
   column: Column;
@@ -81,7 +84,7 @@ function segmentsOf(value: string, candidates: readonly Candidate[], columns: re
     const length = candidate.text.length;
     if (length > value.length) continue;
     let at = value.indexOf(candidate.text);
-    while (at !== -1) {
+    while (at !== -1 && matches.length < maxMatches) {
       const end = at + length;
       if (!matches.some((other) => at < other.at + other.length && other.at < end)) {
         matches.push({ at, length, segment: candidate.start === -1 ? [candidate.column] : [candidate.column, candidate.start, candidate.end] });
@@ -125,6 +128,7 @@ export function packRawText(raw: Raw, input: string | null, output: string | nul
   if (candidates.length === 0 || Object.hasOwn(raw.attributes, '__proto__')) return JSON.stringify(raw);
   // Longest first, so that a text is covered by the largest pieces.
   candidates.sort((a, b) => b.text.length - a.text.length);
+  if (candidates.length > maxCandidates) candidates.length = maxCandidates;
   const columns = [input, output];
   let refs: Record<string, Segment[]> | undefined;
   for (const key in raw.attributes) {
