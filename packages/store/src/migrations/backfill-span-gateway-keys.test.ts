@@ -56,7 +56,7 @@ async function checkBackfill(driver: SqlDriver): Promise<void> {
     await driver.run(`INSERT INTO spans (${oldColumns.join(', ')}) VALUES ${placeholders}`, chunk.flat() as (string | number | null)[]);
   }
 
-  expect(await runMigrations(driver, () => 2)).toEqual([6]);
+  expect(await runMigrations(driver, () => 2, 6)).toEqual([6]);
   const stored = await driver.all('SELECT span_id, gateway_key, mapper_version FROM spans WHERE project_id = ? AND span_id < ? ORDER BY span_id', [projectId, '0000000000000010']);
   expect(stored.map((row) => [Number.parseInt(String(row.span_id), 16), row.gateway_key, Number(row.mapper_version)])).toEqual([
     [1, 'team-a', 2], [2, 'team-a', 2], [3, 'team-b', 2], [4, null, 1], [5, null, 1], [6, null, 1], [7, null, 1], [8, null, 1],
