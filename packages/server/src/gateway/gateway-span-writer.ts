@@ -114,7 +114,7 @@ export function startGatewaySpanWriter(options: GatewaySpanWriterOptions): Gatew
       const lost = [...current.batches.values()].reduce((sum, batch) => sum + batch.spans, 0);
       const error = new Error(`the gateway span writer thread stopped (exit code ${code})${current.failure === undefined ? '' : `: ${current.failure.message}`}`, { cause: current.failure });
       for (const id of [...current.batches.keys()]) settle(current, id, error);
-      if (lost > 0 || (closing === undefined && current.failure !== undefined)) onCrash(error, lost);
+      if (lost > 0 || current.failure !== undefined) onCrash(error, lost);
       exit();
     });
     onWorker?.(worker);
