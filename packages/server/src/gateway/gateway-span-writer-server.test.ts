@@ -1,6 +1,10 @@
 import OpenAI from 'openai';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type FakeOpenAiServer, gatewayAdmin, type GatewayAdmin, parsePrometheusText, prometheusValue, startFakeOpenAiServer, startTestServer, type TestServer } from '@keel/testing';
+import { createPostgresTestSchema, type FakeOpenAiServer, gatewayAdmin, type GatewayAdmin, parsePrometheusText, prometheusValue, type PostgresTestSchema, startFakeOpenAiServer, startTestServer, type TestServer } from '@keel/testing';
+
+const postgresUrl = process.env.KEEL_TEST_POSTGRES_URL;
+/** Both databases a second connection can share: a SQLite file (the test server's default) and PostgreSQL when one is given. */
+const backends = [{ name: 'a SQLite file', postgres: false }, ...(postgresUrl === undefined ? [] : [{ name: 'PostgreSQL', postgres: true }])];
 
 let server: TestServer;
 let upstream: FakeOpenAiServer;
@@ -26,24 +30,27 @@ async function storedSpanText(requestId: string): Promise<string> {
   throw new Error(`no span for ${requestId}`);
 }
 
-beforeAll(async () => {
-  upstream = await startFakeOpenAiServer();
-  // A database file: the gateway's spans are written by its span writer thread.
-  server = await startTestServer();
-  admin = gatewayAdmin(server.url, server.adminKey);
-  await admin.configure({
-    providers: [{ name: 'primary', type: 'openai-compatible', base_url: upstream.baseURL, api_key: 'sk-upstream' }],
-    models: [{ name: 'smart', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
+describe.each(backends)('gateway spans written by the span writer thread, on $name', ({ postgres }) => {
+  let schema: PostgresTestSchema | undefined;
+
+  beforeAll(async () => {
+    upstream = await startFakeOpenAiServer();
+    schema = postgres ? await createPostgresTestSchema(postgresUrl ?? '') : undefined;
+    server = await startTestServer(schema === undefined ? {} : { databaseUrl: schema.url });
+    admin = gatewayAdmin(server.url, server.adminKey);
+    await admin.configure({
+      providers: [{ name: 'primary', type: 'openai-compatible', base_url: upstream.baseURL, api_key: 'sk-upstream' }],
+      models: [{ name: 'smart', targets: [{ provider: 'primary', model: 'gpt-4o-mini' }] }],
+    });
+    key = await admin.createKey('writer');
   });
-  key = await admin.createKey('writer');
-});
 
-afterAll(async () => {
-  await server?.close();
-  await upstream?.close();
-});
+  afterAll(async () => {
+    await server?.close();
+    await upstream?.close();
+    await schema?.drop();
+  });
 
-describe('gateway spans written by the span writer thread', () => {
   it('are queryable after flush, masked with PII rules changed through the API a moment before', async () => {
     // The thread has read (and cached) the project's settings: no masking yet.
     expect(await storedSpanText(await chat('first call from someone@example.com'))).toContain('someone@example.com');
