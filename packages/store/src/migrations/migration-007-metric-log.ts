@@ -4,7 +4,8 @@
  * at once; every other tracking read or write drains it first. PostgreSQL writes metrics directly
  * and keeps the table empty; it exists there too so that both dialects have one schema.
  *
- * `payload` is the batch's points (`sql-store/metric-log-codec.ts`), `points` their number.
+ * `payload` is the batch's points (`sql-store/metric-log-codec.ts`), `points` their number; the
+ * index lets compaction take one run's rows at a time.
  */
 export const migration007MetricLog = {
   version: 7,
@@ -16,5 +17,6 @@ CREATE TABLE metric_log (
   points INTEGER NOT NULL,
   payload TEXT NOT NULL
 );
+CREATE INDEX metric_log_by_run ON metric_log (run_pk, id);
 `,
 };
