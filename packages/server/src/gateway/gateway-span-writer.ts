@@ -130,7 +130,11 @@ export function startGatewaySpanWriter(options: GatewaySpanWriterOptions): Gatew
       if (closing !== undefined) return Promise.reject(new Error('the gateway span writer is closed'));
       if (thread === undefined) {
         if (nextId > 0) restarts += 1;
-        thread = start();
+        try {
+          thread = start();
+        } catch (error) {
+          return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+        }
       }
       const current = thread;
       const id = nextId++;
