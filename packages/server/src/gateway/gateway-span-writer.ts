@@ -40,7 +40,7 @@ interface Thread {
  * bundle as <bundle name>-gateway-span-writer.mjs; from source (vitest, tsx) the .ts entry runs
  * with tsx's loader, registered inside the thread by gateway-span-writer-from-source.mjs.
  */
-function spanWriterScript(): URL {
+export function gatewaySpanWriterScript(): URL {
   const here = import.meta.url;
   if (here.endsWith('.ts')) return new URL('./gateway-span-writer-from-source.mjs', here);
   const bundle = fileURLToPath(here);
@@ -60,7 +60,7 @@ export function useGatewaySpanWorker(databaseUrl: string, env: Readonly<Record<s
 /** Writes gateway spans from a worker thread with its own store connection (ADR 0011). */
 export function startGatewaySpanWriter(options: GatewaySpanWriterOptions): GatewaySpanWriter {
   const { onCrash, onWorker, ...data } = options;
-  const script = spanWriterScript();
+  const script = gatewaySpanWriterScript();
   let thread: Thread | undefined;
   let nextId = 0;
   let restarts = 0;

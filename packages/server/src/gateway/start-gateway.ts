@@ -1,11 +1,13 @@
+import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
+import { fileURLToPath } from 'node:url';
 import type pino from 'pino';
 import { createDefaultCacheTools, createGatewayService, createGatewaySpanSink, createMemoryLimitStore, createMemoryResponseCache, defaultTokenCounter, type GatewayConfigSource, type GatewayService, type TraceIngestService, type UsageSink, systemClock } from '@keel/core';
 import type { LimitStore, ResponseCacheStore } from '@keel/spec';
 import { createRedisLimitStore, createRedisResponseCache } from '@keel/store';
 import { createProviderClientFactory } from './create-provider-client.ts';
 import { createUndiciHttpClient } from './create-undici-http-client.ts';
-import { type GatewaySpanWriter, startGatewaySpanWriter } from './gateway-span-writer.ts';
+import { gatewaySpanWriterScript, type GatewaySpanWriter, startGatewaySpanWriter } from './gateway-span-writer.ts';
 
 export interface GatewayStartOptions {
   configs: GatewayConfigSource;
@@ -44,7 +46,11 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const http = createUndiciHttpClient({ connectionsPerOrigin: 1024 });
   const limits: LimitStore = options.redisUrl === undefined ? createMemoryLimitStore({ clock: systemClock }) : await createRedisLimitStore({ url: options.redisUrl, keyPrefix: `{${options.redisPrefix ?? 'keel'}:limits}:` });
   const exactCache: ResponseCacheStore = options.redisUrl === undefined ? createMemoryResponseCache({ maxEntries: 10_000, clock: systemClock }) : await createRedisResponseCache({ url: options.redisUrl, keyPrefix: `${options.redisPrefix ?? 'keel'}:cache:` });
-  const writer: GatewaySpanWriter | undefined = options.spanWorker === undefined ? undefined : startGatewaySpanWriter({
+  // A bundle copied without its span writer file still writes spans, on the main thread.
+  const writerScript = fileURLToPath(gatewaySpanWriterScript());
+  const writerFound = options.spanWorker === undefined || existsSync(writerScript);
+  if (!writerFound) options.logger.warn({ file: writerScript }, 'the gateway span writer thread is missing; gateway spans are written on the main thread');
+  const writer: GatewaySpanWriter | undefined = options.spanWorker === undefined || !writerFound ? undefined : startGatewaySpanWriter({
     databaseUrl: options.spanWorker.databaseUrl,
     // Short SQLite transactions: a main-thread write waiting on the lock (busy_timeout) waits little.
     maxBatchSpans: 200,
