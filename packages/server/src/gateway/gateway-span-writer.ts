@@ -8,7 +8,7 @@ import { fromSpanWriterSchema, type SpanWriterData, type ToSpanWriter } from './
 export interface GatewaySpanWriterOptions extends SpanWriterData {
   /** The thread stopped with batches in it: they are rejected (the sink counts them as dropped), and the next batch starts a new thread. */
   onCrash: (error: Error, lostSpans: number) => void;
-  /** Sees each thread started (tests stop one to check that a crash is survived). */
+  /** Sees each thread started (tests make one fail, to check that a crash is survived). */
   onWorker?: ((worker: Worker) => void) | undefined;
 }
 
