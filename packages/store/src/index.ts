@@ -1,4 +1,5 @@
 export { openStore, type OpenStoreOptions } from './open-store.ts';
+export { parseDatabaseUrl, type DatabaseLocation } from './parse-database-url.ts';
 export { createSqlStore } from './sql-store/create-sql-store.ts';
 export { createSqliteDriver } from './drivers/sqlite-driver.ts';
 export type { SqlDriver, SqlExecutor, SqlValue, Dialect } from './drivers/sql-driver.ts';

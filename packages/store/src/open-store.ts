@@ -1,5 +1,6 @@
 import type { KeelStore } from '@keel/spec';
 import { createSqliteDriver } from './drivers/sqlite-driver.ts';
+import { parseDatabaseUrl } from './parse-database-url.ts';
 import { createSqlStore } from './sql-store/create-sql-store.ts';
 
 export interface OpenStoreOptions {
@@ -9,16 +10,14 @@ export interface OpenStoreOptions {
 
 /** Opens the store named by a database URL; PostgreSQL drivers are loaded only when asked for. */
 export async function openStore(options: OpenStoreOptions): Promise<KeelStore> {
-  const url = options.databaseUrl;
-  if (url.startsWith('postgres://') || url.startsWith('postgresql://')) {
+  const location = parseDatabaseUrl(options.databaseUrl);
+  if (location.kind === 'postgres') {
     const { createPostgresDriver } = await import('./drivers/postgres-driver.ts');
-    return createSqlStore(await createPostgresDriver({ connectionString: url }));
+    return createSqlStore(await createPostgresDriver({ connectionString: location.connectionString }));
   }
-  if (url.startsWith('pglite:')) {
+  if (location.kind === 'pglite') {
     const { createPgliteDriver } = await import('./drivers/pglite-driver.ts');
-    const dataDir = url.slice('pglite:'.length);
-    return createSqlStore(await createPgliteDriver(dataDir === '' ? {} : { dataDir }));
+    return createSqlStore(await createPgliteDriver(location.dataDir === undefined ? {} : { dataDir: location.dataDir }));
   }
-  const filename = url.startsWith('sqlite:') ? url.slice('sqlite:'.length) : url;
-  return createSqlStore(createSqliteDriver({ filename }));
+  return createSqlStore(createSqliteDriver({ filename: location.filename }));
 }

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { OtlpSpan } from '@keel/spec';
+import { parseDatabaseUrl } from '@keel/store';
 import { z } from 'zod';
 import { fromSpanWriterSchema, type SpanWriterData, type ToSpanWriter } from './gateway-span-writer-protocol.ts';
 
@@ -51,9 +52,9 @@ export function gatewaySpanWriterScript(): URL {
 export function useGatewaySpanWorker(databaseUrl: string, env: Readonly<Record<string, string | undefined>>): boolean {
   const wanted = z.enum(['0', '1', '']).optional().parse(env.KEEL_GATEWAY_SPAN_WORKER);
   if (wanted === '0') return false;
-  if (databaseUrl.startsWith('postgres://') || databaseUrl.startsWith('postgresql://')) return true;
-  if (databaseUrl.startsWith('pglite:')) return false;
-  const filename = databaseUrl.startsWith('sqlite:') ? databaseUrl.slice('sqlite:'.length) : databaseUrl;
+  const location = parseDatabaseUrl(databaseUrl);
+  if (location.kind !== 'sqlite') return location.kind === 'postgres';
+  const { filename } = location;
   return filename !== '' && filename !== ':memory:' && !filename.includes('mode=memory');
 }
 
