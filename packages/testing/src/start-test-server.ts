@@ -10,6 +10,8 @@ export interface TestServer {
   /** The instance administrator key written to credentials.json at first start. */
   adminKey: string;
   server: RunningServer;
+  /** Waits until every acknowledged write is in its final tables (the metric log drained), so row counts compare only what comes next. */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }
 
@@ -39,6 +41,7 @@ export async function startTestServer(options: {
     home,
     adminKey: credentials.api_key,
     server,
+    settle: () => server.services.store.settle(),
     close: async () => {
       await server.close();
       await rm(home, { recursive: true, force: true });

@@ -27,6 +27,7 @@ export const storedFiles = (fixture: Fixture) => listTree(fixture.server.home).f
 
 /** Runs `work` and asserts that no row of any table and no file changed. */
 export async function expectNothingStored<T>(fixture: Fixture, work: () => Promise<T>): Promise<T> {
+  await fixture.server.settle();
   const counts = fixture.probe.counts();
   const digest = fixture.probe.digest();
   const files = storedFiles(fixture);

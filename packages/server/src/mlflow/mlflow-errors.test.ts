@@ -22,6 +22,7 @@ afterAll(async () => {
 
 /** Runs `work` and asserts that the database is exactly as before (every row of every table). */
 async function expectNothingStored(work: () => Promise<void>): Promise<void> {
+  await server.settle();
   const counts = probe.counts();
   const digest = probe.digest();
   await work();

@@ -64,6 +64,7 @@ function databaseBytes(): string {
 
 /** Runs `send` and checks that no row of any table changed. */
 async function expectNothingStored(send: () => Promise<KeelResponse>): Promise<KeelResponse> {
+  await server.settle();
   const counts = probe.counts();
   const digest = probe.digest();
   const answer = await send();

@@ -10,5 +10,10 @@ export interface KeelStore extends AuthStore, TrackingStore, RegistryStore, Trac
   readonly dialect: 'sqlite' | 'postgres';
   /** Cheap liveness probe of the database. */
   ping(): Promise<void>;
+  /**
+   * Resolves once every acknowledged write is in its final tables (SQLite's metric write log is
+   * drained, ADR 0009). Reads already do this themselves; a caller counting rows needs it.
+   */
+  settle(): Promise<void>;
   close(): Promise<void>;
 }

@@ -48,6 +48,9 @@ export async function createSqlStore(driver: SqlDriver, options: SqlStoreOptions
     ping: async () => {
       await driver.all('SELECT 1 AS ok');
     },
+    settle: async () => {
+      await metricLog?.flush();
+    },
     close: async () => {
       try {
         await metricLog?.close();

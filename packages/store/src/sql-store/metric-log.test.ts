@@ -58,6 +58,20 @@ async function rollupCount(driver: SqlDriver, key: string, level: number): Promi
 }
 
 describe('metric write log (SQLite)', () => {
+  it('settle() drains the log without a read, so a row count afterwards sees only what comes next', async () => {
+    const f = await fixture();
+    try {
+      await logMetrics(f, [metric('loss', 3, 0), metric('acc', 0.5, 0)]);
+      expect(await pendingPoints(f.driver)).toBe(2);
+      await f.store.settle();
+      expect(await pendingPoints(f.driver)).toBe(0);
+      const rows = await f.driver.all('SELECT COUNT(*) AS n FROM metrics');
+      expect(Number(rows[0]?.n)).toBe(2);
+    } finally {
+      await f.store.close();
+    }
+  });
+
   it('appends a batch as one log row, and every kind of read drains it first', async () => {
     const f = await fixture();
     try {
