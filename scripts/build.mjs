@@ -8,9 +8,9 @@ import { build as buildWeb } from 'vite';
 // --outfile=PATH bundles the command elsewhere (a private build for a benchmark: KEEL_BENCH_BUNDLE).
 const outfile = process.argv.find((arg) => arg.startsWith('--outfile='))?.slice('--outfile='.length) ?? 'dist/keel.mjs';
 // The gateway's span writer thread runs its own entry, beside the bundle and named after it
-// (packages/server/src/gateway/gateway-span-writer.ts looks for it there): dist/keel.mjs starts
-// dist/keel-gateway-span-writer.mjs, so that private builds in one folder never share one.
-const workerOutfile = path.join(path.dirname(outfile), `${path.basename(outfile, path.extname(outfile))}-gateway-span-writer.mjs`);
+// (packages/server/src/spans/span-writer.ts looks for it there): dist/keel.mjs starts
+// dist/keel-span-writer.mjs, so that private builds in one folder never share one.
+const workerOutfile = path.join(path.dirname(outfile), `${path.basename(outfile, path.extname(outfile))}-span-writer.mjs`);
 const common = {
   bundle: true,
   platform: 'node',
@@ -24,7 +24,7 @@ const common = {
 const started = Date.now();
 await Promise.all([
   build({ ...common, entryPoints: ['packages/cli/src/main.ts'], outfile }),
-  build({ ...common, entryPoints: ['packages/server/src/gateway/gateway-span-writer-worker.ts'], outfile: workerOutfile }),
+  build({ ...common, entryPoints: ['packages/server/src/spans/span-writer-worker.ts'], outfile: workerOutfile }),
 ]);
 console.log(`built ${outfile} and ${workerOutfile} in ${Date.now() - started} ms`);
 

@@ -16,7 +16,7 @@ import { startRetentionJob } from './start-retention-job.ts';
 import { startSaturationMonitor } from './start-saturation-monitor.ts';
 import type { ServerConfig } from './server-config.ts';
 import { startGateway } from './gateway/start-gateway.ts';
-import { useGatewaySpanWorker } from './gateway/gateway-span-writer.ts';
+import { startSpanWriterIfUsable } from './spans/span-writer.ts';
 import { findWebDir, loadWebUi } from './web/load-web-ui.ts';
 
 export interface RunningServer extends KeelApp {
@@ -45,8 +45,11 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   const store = await openStore({ databaseUrl: config.databaseUrl });
   const artifactStore = createLocalArtifactStore(config.artifactRoot);
   const saturation = startSaturationMonitor();
+  // Trace spans are written from a worker thread with its own connection (ADR 0011): the gateway's
+  // are masked, mapped and written there; OTLP rows are built here and inserted there.
+  const spanWriter = startSpanWriterIfUsable(config.databaseUrl, process.env, logger);
   const traceIngest = createTraceIngestService({
-    store,
+    store: spanWriter === undefined ? store : { insertSpans: (rows) => spanWriter.insertSpans(rows), getTraceSettings: (projectId) => store.getTraceSettings(projectId) },
     clock: systemClock,
     maxQueuedSpans: config.traceQueueSpans,
     maxBatchSpans: 2_000,
@@ -61,9 +64,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     fileName: configFile ?? path.join(config.home, 'keel.config.yaml'),
   });
   const gatewayUsage = createUsageRecorder({ store, clock: systemClock, flushIntervalMs: 1_000, onError: (error) => logger.error({ err: error }, 'gateway usage could not be written; kept for the next flush') });
-  // KEEL_GATEWAY_SPAN_WORKER=0 writes the gateway's spans on the main thread (as in-memory databases must).
-  const spanWorker = useGatewaySpanWorker(config.databaseUrl, process.env) ? { databaseUrl: config.databaseUrl } : undefined;
-  const gateway = await startGateway({ configs: gatewayConfig, usage: gatewayUsage, traceIngest, spanWorker, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger, version: keelVersion });
+  const gateway = await startGateway({ configs: gatewayConfig, usage: gatewayUsage, traceIngest, spanWriter, redisUrl: config.redisUrl, redisPrefix: config.redisPrefix, logger, version: keelVersion });
   const auth = createAuthService({ store, clock: systemClock, ids: randomIds });
   const services: AppServices = {
     store,
@@ -76,7 +77,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
       ...traceIngest,
       invalidateSettings: (projectId) => {
         traceIngest.invalidateSettings(projectId);
-        gateway.invalidateSettings(projectId);
+        spanWriter?.invalidateSettings(projectId);
       },
     },
     traces: createTraceQueryService({ store, clock: systemClock, ids: randomIds }),
@@ -132,6 +133,7 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
         services.gatewayUsage.stop();
         await services.gatewayUsage.flush().catch((error: unknown) => logger.error({ err: error }, 'gateway usage could not be written at shutdown'));
         await services.traceIngest.drain();
+        await spanWriter?.close();
         await retention.idle();
         await store.close();
         logger.info('keel server stopped');

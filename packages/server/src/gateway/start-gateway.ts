@@ -1,23 +1,22 @@
-import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { fileURLToPath } from 'node:url';
 import type pino from 'pino';
 import { createDefaultCacheTools, createGatewayService, createGatewaySpanSink, createMemoryLimitStore, createMemoryResponseCache, defaultTokenCounter, type GatewayConfigSource, type GatewayService, type TraceIngestService, type UsageSink, systemClock } from '@keel/core';
 import type { LimitStore, ResponseCacheStore } from '@keel/spec';
 import { createRedisLimitStore, createRedisResponseCache } from '@keel/store';
 import { createProviderClientFactory } from './create-provider-client.ts';
 import { createUndiciHttpClient } from './create-undici-http-client.ts';
-import { gatewaySpanWriterScript, type GatewaySpanWriter, startGatewaySpanWriter } from './gateway-span-writer.ts';
+import type { SpanWriter } from '../spans/span-writer.ts';
 
 export interface GatewayStartOptions {
   configs: GatewayConfigSource;
   usage: UsageSink;
   traceIngest: Pick<TraceIngestService, 'ingest' | 'costFor'>;
   /**
-   * Write the gateway's spans from a worker thread with its own connection to this database (ADR
-   * 0011); without it they are written by `traceIngest`, on the event loop that answers requests.
+   * The span writer thread, with its own connection to the database (ADR 0011): it masks, maps and
+   * writes the gateway's spans. Without it `traceIngest` does, on the event loop that answers requests.
+   * The server owns it (OTLP ingest writes through it too) and closes it after the gateway.
    */
-  spanWorker?: { databaseUrl: string } | undefined;
+  spanWriter?: SpanWriter | undefined;
   /** Scale-out: limits and the exact cache live in Redis, shared by every gateway process. */
   redisUrl?: string | undefined;
   /** Put in front of every Redis key (limit counters in one hash-tagged slot, cache entries). */
@@ -29,8 +28,6 @@ export interface GatewayStartOptions {
 export interface RunningGateway {
   gateway: GatewayService;
   stats(): { spansPending: number; spansWritten: number; spansDropped: number; openCircuits: number };
-  /** A project's trace settings changed: the span writer thread reads them again. */
-  invalidateSettings(projectId: number): void;
   close(): Promise<void>;
 }
 
@@ -46,18 +43,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
   const http = createUndiciHttpClient({ connectionsPerOrigin: 1024 });
   const limits: LimitStore = options.redisUrl === undefined ? createMemoryLimitStore({ clock: systemClock }) : await createRedisLimitStore({ url: options.redisUrl, keyPrefix: `{${options.redisPrefix ?? 'keel'}:limits}:` });
   const exactCache: ResponseCacheStore = options.redisUrl === undefined ? createMemoryResponseCache({ maxEntries: 10_000, clock: systemClock }) : await createRedisResponseCache({ url: options.redisUrl, keyPrefix: `${options.redisPrefix ?? 'keel'}:cache:` });
-  // A bundle copied without its span writer file still writes spans, on the main thread.
-  const writerScript = fileURLToPath(gatewaySpanWriterScript());
-  const writerFound = options.spanWorker === undefined || existsSync(writerScript);
-  if (!writerFound) options.logger.warn({ file: writerScript }, 'the gateway span writer thread is missing; gateway spans are written on the main thread');
-  const writer: GatewaySpanWriter | undefined = options.spanWorker === undefined || !writerFound ? undefined : startGatewaySpanWriter({
-    databaseUrl: options.spanWorker.databaseUrl,
-    // Short SQLite transactions: a main-thread write waiting on the lock (busy_timeout) waits little.
-    maxBatchSpans: 200,
-    maxQueuedSpans: maxPendingSpans,
-    settingsTtlMs: 5_000,
-    onCrash: (error, lost) => options.logger.error({ err: error, dropped: lost }, 'the gateway span writer thread stopped; a new one takes the next spans'),
-  });
+  const writer = options.spanWriter;
   const spans = createGatewaySpanSink({
     ingest: writer === undefined ? (projectId, batch) => options.traceIngest.ingest(projectId, batch) : (projectId, batch) => writer.ingest(projectId, batch),
     flushIntervalMs: 200,
@@ -87,11 +73,9 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
       const sink = spans.stats();
       return { spansPending: sink.pending, spansWritten: sink.written, spansDropped: sink.dropped, openCircuits: gateway.openCircuits().length };
     },
-    invalidateSettings: (projectId) => writer?.invalidateSettings(projectId),
     close: async () => {
-      // Writes every span handed on (the sink waits for the thread's answers), then ends the thread.
+      // Writes every span handed on (the sink waits for the span writer's answers).
       await gateway.close();
-      await writer?.close();
       await Promise.allSettled([limits.close(), exactCache.close(), http.close()]);
     },
   };

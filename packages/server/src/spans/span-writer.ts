@@ -1,21 +1,25 @@
+import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import type { OtlpSpan } from '@keel/spec';
+import type pino from 'pino';
+import type { OtlpSpan, ProjectSpan } from '@keel/spec';
 import { parseDatabaseUrl } from '@keel/store';
 import { z } from 'zod';
-import { fromSpanWriterSchema, type SpanWriterData, type ToSpanWriter } from './gateway-span-writer-protocol.ts';
+import { fromSpanWriterSchema, type SpanWriterData, type ToSpanWriter } from './span-writer-protocol.ts';
 
-export interface GatewaySpanWriterOptions extends SpanWriterData {
+export interface SpanWriterOptions extends SpanWriterData {
   /** The thread stopped with batches in it: they are rejected (the sink counts them as dropped), and the next batch starts a new thread. */
   onCrash: (error: Error, lostSpans: number) => void;
   /** Sees each thread started (tests make one fail, to check that a crash is survived). */
   onWorker?: ((worker: Worker) => void) | undefined;
 }
 
-export interface GatewaySpanWriter {
+export interface SpanWriter {
   /** Resolves once the thread reports the spans durable; rejects with its error, or when it stops. */
   ingest(projectId: number, spans: OtlpSpan[]): Promise<void>;
+  /** Inserts rows the caller has already built (the main thread's trace ingest), in one store transaction; resolves once durable. */
+  insertSpans(rows: ProjectSpan[]): Promise<void>;
   /** The project's PII rules or prices changed: the thread reads them again for the next batch. */
   invalidateSettings(projectId: number): void;
   stats(): { restarts: number };
@@ -38,19 +42,19 @@ interface Thread {
 
 /**
  * Where the thread's code is. Bundled (dist/keel.mjs), scripts/build.mjs writes it beside the
- * bundle as <bundle name>-gateway-span-writer.mjs; from source (vitest, tsx) the .ts entry runs
- * with tsx's loader, registered inside the thread by gateway-span-writer-from-source.mjs.
+ * bundle as <bundle name>-span-writer.mjs; from source (vitest, tsx) the .ts entry runs
+ * with tsx's loader, registered inside the thread by span-writer-from-source.mjs.
  */
-export function gatewaySpanWriterScript(): URL {
+export function spanWriterScript(): URL {
   const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('./gateway-span-writer-from-source.mjs', here);
+  if (here.endsWith('.ts')) return new URL('./span-writer-from-source.mjs', here);
   const bundle = fileURLToPath(here);
-  return pathToFileURL(path.join(path.dirname(bundle), `${path.basename(bundle, path.extname(bundle))}-gateway-span-writer.mjs`));
+  return pathToFileURL(path.join(path.dirname(bundle), `${path.basename(bundle, path.extname(bundle))}-span-writer.mjs`));
 }
 
-/** False for databases a second connection cannot open (in-memory SQLite, PGlite) and when KEEL_GATEWAY_SPAN_WORKER=0. */
-export function useGatewaySpanWorker(databaseUrl: string, env: Readonly<Record<string, string | undefined>>): boolean {
-  const wanted = z.enum(['0', '1', '']).optional().parse(env.KEEL_GATEWAY_SPAN_WORKER);
+/** False for databases a second connection cannot open (in-memory SQLite, PGlite) and when KEEL_SPAN_WRITER_THREAD=0. */
+export function useSpanWriterThread(databaseUrl: string, env: Readonly<Record<string, string | undefined>>): boolean {
+  const wanted = z.enum(['0', '1', '']).optional().parse(env.KEEL_SPAN_WRITER_THREAD);
   if (wanted === '0') return false;
   const location = parseDatabaseUrl(databaseUrl);
   if (location.kind !== 'sqlite') return location.kind === 'postgres';
@@ -58,10 +62,14 @@ export function useGatewaySpanWorker(databaseUrl: string, env: Readonly<Record<s
   return filename !== '' && filename !== ':memory:' && !filename.includes('mode=memory');
 }
 
-/** Writes gateway spans from a worker thread with its own store connection (ADR 0011). */
-export function startGatewaySpanWriter(options: GatewaySpanWriterOptions): GatewaySpanWriter {
+/**
+ * Writes trace spans from a worker thread with its own store connection: the gateway's spans, which
+ * the thread also masks, maps and prices (ADR 0011), and OTLP rows built by the main thread's trace
+ * ingest, which it only inserts (ADR 0012).
+ */
+export function startSpanWriter(options: SpanWriterOptions): SpanWriter {
   const { onCrash, onWorker, ...data } = options;
-  const script = gatewaySpanWriterScript();
+  const script = spanWriterScript();
   let thread: Thread | undefined;
   let nextId = 0;
   let restarts = 0;
@@ -96,7 +104,7 @@ export function startGatewaySpanWriter(options: GatewaySpanWriterOptions): Gatew
     worker.on('message', (raw: unknown) => {
       const parsed = fromSpanWriterSchema.safeParse(raw);
       if (!parsed.success) {
-        protocolError(current, new Error(`the gateway span writer sent an unknown message: ${parsed.error.message}`));
+        protocolError(current, new Error(`the span writer sent an unknown message: ${parsed.error.message}`));
         return;
       }
       const message = parsed.data;
@@ -113,7 +121,7 @@ export function startGatewaySpanWriter(options: GatewaySpanWriterOptions): Gatew
     worker.on('exit', (code) => {
       if (thread === current) thread = undefined;
       const lost = [...current.batches.values()].reduce((sum, batch) => sum + batch.spans, 0);
-      const error = new Error(`the gateway span writer thread stopped (exit code ${code})${current.failure === undefined ? '' : `: ${current.failure.message}`}`, { cause: current.failure });
+      const error = new Error(`the span writer thread stopped (exit code ${code})${current.failure === undefined ? '' : `: ${current.failure.message}`}`, { cause: current.failure });
       for (const id of [...current.batches.keys()]) settle(current, id, error);
       if (lost > 0 || current.failure !== undefined) onCrash(error, lost);
       exit();
@@ -126,29 +134,32 @@ export function startGatewaySpanWriter(options: GatewaySpanWriterOptions): Gatew
     current.worker.postMessage(message);
   }
 
-  return {
-    ingest(projectId, spans) {
-      if (closing !== undefined) return Promise.reject(new Error('the gateway span writer is closed'));
-      if (thread === undefined) {
-        if (nextId > 0) restarts += 1;
-        try {
-          thread = start();
-        } catch (error) {
-          return Promise.reject(error instanceof Error ? error : new Error(String(error)));
-        }
+  function send(spans: number, message: (id: number) => ToSpanWriter): Promise<void> {
+    if (closing !== undefined) return Promise.reject(new Error('the span writer is closed'));
+    if (thread === undefined) {
+      if (nextId > 0) restarts += 1;
+      try {
+        thread = start();
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
       }
-      const current = thread;
-      const id = nextId++;
-      return new Promise<void>((resolve, reject) => {
-        current.batches.set(id, { spans: spans.length, resolve, reject });
-        current.worker.ref();
-        try {
-          post(current, { type: 'ingest', id, projectId, spans });
-        } catch (error) {
-          settle(current, id, error instanceof Error ? error : new Error(String(error)));
-        }
-      });
-    },
+    }
+    const current = thread;
+    const id = nextId++;
+    return new Promise<void>((resolve, reject) => {
+      current.batches.set(id, { spans, resolve, reject });
+      current.worker.ref();
+      try {
+        post(current, message(id));
+      } catch (error) {
+        settle(current, id, error instanceof Error ? error : new Error(String(error)));
+      }
+    });
+  }
+
+  return {
+    ingest: (projectId, spans) => send(spans.length, (id) => ({ type: 'ingest', id, projectId, spans })),
+    insertSpans: (rows) => send(rows.length, (id) => ({ type: 'insert', id, rows })),
     invalidateSettings(projectId) {
       // No thread: the next one reads every project's settings afresh.
       if (thread !== undefined) post(thread, { type: 'invalidate', projectId });
@@ -165,4 +176,27 @@ export function startGatewaySpanWriter(options: GatewaySpanWriterOptions): Gatew
       return closing;
     },
   };
+}
+
+/**
+ * The span writer thread for this database and settings, or undefined when spans are written on the
+ * main thread: KEEL_SPAN_WRITER_THREAD=0, a database a second connection cannot open, or a bundle
+ * copied without the thread's file (a warning says so).
+ */
+export function startSpanWriterIfUsable(databaseUrl: string, env: Readonly<Record<string, string | undefined>>, logger: pino.Logger): SpanWriter | undefined {
+  if (!useSpanWriterThread(databaseUrl, env)) return undefined;
+  const script = fileURLToPath(spanWriterScript());
+  if (!existsSync(script)) {
+    logger.warn({ file: script }, 'the span writer thread is missing; trace spans are written on the main thread');
+    return undefined;
+  }
+  return startSpanWriter({
+    databaseUrl,
+    // Short SQLite transactions for the gateway's spans: a main-thread write waiting on the lock (busy_timeout) waits little.
+    maxBatchSpans: 200,
+    // The gateway's sink bounds its spans first (50,000); OTLP rows are bounded by the main thread's trace ingest.
+    maxQueuedSpans: 50_000,
+    settingsTtlMs: 5_000,
+    onCrash: (error, lost) => logger.error({ err: error, dropped: lost }, 'the span writer thread stopped; a new one takes the next spans'),
+  });
 }

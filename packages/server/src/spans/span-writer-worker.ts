@@ -1,13 +1,14 @@
-// The gateway span writer thread (see gateway-span-writer.ts): its own store connection and trace
-// ingest service (PII masking, meaning, cost, insert), so that none of it runs on the event loop
-// that answers gateway requests. Bundled as <bundle>-gateway-span-writer.mjs beside dist/keel.mjs.
+// The span writer thread (see span-writer.ts): its own store connection. Gateway spans go through
+// its own trace ingest service (PII masking, meaning, cost, insert), so that none of it runs on the
+// event loop that answers gateway requests; OTLP rows, built on the main thread, are only inserted.
+// Bundled as <bundle>-span-writer.mjs beside dist/keel.mjs.
 import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { createTraceIngestService, systemClock } from '@keel/core';
 import type { OtlpSpan } from '@keel/spec';
 import { openStore } from '@keel/store';
-import { type FromSpanWriter, spanWriterDataSchema, toSpanWriterSchema } from './gateway-span-writer-protocol.ts';
+import { type FromSpanWriter, spanWriterDataSchema, toSpanWriterSchema } from './span-writer-protocol.ts';
 
-if (parentPort === null) throw new Error('gateway-span-writer-worker runs as a worker thread');
+if (parentPort === null) throw new Error('span-writer-worker runs as a worker thread');
 const port: MessagePort = parentPort;
 const data = spanWriterDataSchema.parse(workerData);
 // Messages posted before the store is open wait in the port: it starts delivering once listened to.
@@ -46,9 +47,10 @@ async function close(): Promise<void> {
 
 port.on('message', (raw: unknown) => {
   const message = toSpanWriterSchema.parse(raw);
-  if (message.type === 'ingest') {
+  if (message.type === 'ingest' || message.type === 'insert') {
     const { id } = message;
-    track(ingest(message.projectId, message.spans).then(
+    const work = message.type === 'ingest' ? ingest(message.projectId, message.spans) : store.insertSpans(message.rows);
+    track(work.then(
       () => reply({ type: 'written', id }),
       (error: unknown) => reply({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) }),
     ));

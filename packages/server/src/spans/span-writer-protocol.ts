@@ -1,22 +1,26 @@
-import type { OtlpSpan } from '@keel/spec';
+import type { OtlpSpan, ProjectSpan } from '@keel/spec';
 import { z } from 'zod';
 
-/** What the gateway span writer thread is started with. */
+/** What the span writer thread is started with. */
 export const spanWriterDataSchema = z.object({
   databaseUrl: z.string().min(1),
   /** Most spans in one store transaction (a main-thread write waiting on SQLite's lock waits for at most one). */
   maxBatchSpans: z.number().int().positive(),
-  /** Spans the thread accepts before refusing (the gateway's sink bounds them first). */
+  /** Gateway spans the thread accepts before refusing (the gateway's sink bounds them first); OTLP rows are bounded by the main thread's trace ingest. */
   maxQueuedSpans: z.number().int().positive(),
   settingsTtlMs: z.number().int().positive(),
 });
 export type SpanWriterData = z.infer<typeof spanWriterDataSchema>;
 
-/** Spans come from the gateway of the same process (structured clone), already built as OtlpSpan. */
+/** Gateway spans come from the gateway of the same process (structured clone), already built as OtlpSpan: the thread masks, maps and prices them. */
 const spansSchema = z.array(z.custom<OtlpSpan>((value) => typeof value === 'object' && value !== null));
+/** Span rows already masked, mapped and priced by the main thread's trace ingest (OTLP requests). */
+const rowsSchema = z.array(z.custom<ProjectSpan>((value) => typeof value === 'object' && value !== null));
 
 export const toSpanWriterSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ingest'), id: z.number().int(), projectId: z.number().int(), spans: spansSchema }),
+  /** Rows to insert as they are, in one store transaction. */
+  z.object({ type: z.literal('insert'), id: z.number().int(), rows: rowsSchema }),
   z.object({ type: z.literal('invalidate'), projectId: z.number().int() }),
   /** Write everything received, close the store, answer `closed`. */
   z.object({ type: z.literal('close') }),

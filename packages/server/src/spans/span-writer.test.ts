@@ -2,17 +2,17 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Worker } from 'node:worker_threads';
-import { createGatewaySpanSink } from '@keel/core';
-import type { KeelStore, OtlpSpan } from '@keel/spec';
+import { createGatewaySpanSink, createTraceIngestService, systemClock } from '@keel/core';
+import type { KeelStore, OtlpSpan, ProjectSpan } from '@keel/spec';
 import { openStore } from '@keel/store';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type GatewaySpanWriter, startGatewaySpanWriter, useGatewaySpanWorker } from './gateway-span-writer.ts';
+import { type SpanWriter, startSpanWriter, useSpanWriterThread } from './span-writer.ts';
 
 let home: string;
 let databaseUrl: string;
 let store: KeelStore;
 let projectId: number;
-const writers: GatewaySpanWriter[] = [];
+const writers: SpanWriter[] = [];
 
 beforeEach(async () => {
   home = await mkdtemp(path.join(tmpdir(), 'keel-span-writer-'));
@@ -27,8 +27,8 @@ afterEach(async () => {
   await rm(home, { recursive: true, force: true });
 });
 
-function start(options: { onCrash?: (error: Error, lost: number) => void; onWorker?: (worker: Worker) => void } = {}): GatewaySpanWriter {
-  const writer = startGatewaySpanWriter({ databaseUrl, maxBatchSpans: 200, maxQueuedSpans: 50_000, settingsTtlMs: 60_000, onCrash: options.onCrash ?? (() => undefined), onWorker: options.onWorker });
+function start(options: { onCrash?: (error: Error, lost: number) => void; onWorker?: (worker: Worker) => void } = {}): SpanWriter {
+  const writer = startSpanWriter({ databaseUrl, maxBatchSpans: 200, maxQueuedSpans: 50_000, settingsTtlMs: 60_000, onCrash: options.onCrash ?? (() => undefined), onWorker: options.onWorker });
   writers.push(writer);
   return writer;
 }
@@ -64,7 +64,7 @@ async function storedCount(): Promise<number> {
   return page.items.length;
 }
 
-describe('gateway span writer thread', () => {
+describe('span writer thread', () => {
   it("writes spans with the project's PII rules, and with changed rules at once after invalidateSettings", async () => {
     await store.setTraceSettings(projectId, { retentionDays: null, pii: { detectors: ['email'], custom: [] }, prices: [] });
     const writer = start();
@@ -95,7 +95,7 @@ describe('gateway span writer thread', () => {
     await writer.ingest(projectId, [span('before')]);
     crash(workers[0]);
     const lost = writer.ingest(projectId, [span('lost 1'), span('lost 2')]);
-    await expect(lost).rejects.toThrow(/gateway span writer thread stopped/);
+    await expect(lost).rejects.toThrow(/span writer thread stopped/);
     expect(crashes).toEqual([2]);
 
     const after = span('after');
@@ -122,6 +122,30 @@ describe('gateway span writer thread', () => {
     expect(sink.stats()).toEqual({ pending: 0, written: 4, dropped: 3 });
   });
 
+  it('inserts rows built by the main thread (OTLP ingest), each batch in one transaction: a bad row fails its batch and stores none of it', async () => {
+    await store.setTraceSettings(projectId, { retentionDays: null, pii: { detectors: ['email'], custom: [] }, prices: [] });
+    const writer = start();
+    const batches: ProjectSpan[][] = [];
+    // As start-server.ts wires it: masking, mapping and pricing on this thread, the insert on the writer's.
+    const ingest = createTraceIngestService({
+      store: { insertSpans: (rows) => (batches.push(rows), writer.insertSpans(rows)), getTraceSettings: (id) => store.getTraceSettings(id) },
+      clock: systemClock, maxQueuedSpans: 1_000, maxBatchSpans: 500, retryAfterSeconds: 1, settingsTtlMs: 60_000, maxActiveRequests: 8,
+    });
+    const first = span('write to someone@example.com');
+    await ingest.ingest(projectId, [first, span('second')]);
+    expect(batches).toHaveLength(1);
+    expect(await storedCount()).toBe(2);
+    expect(await storedText(first.traceId)).toContain('write to <EMAIL>');
+
+    const [good, bad] = [span('good'), span('bad')];
+    const built = (batches[0] ?? []).map((row, index) => ({ projectId, span: { ...row.span, traceId: index === 0 ? good.traceId : bad.traceId, spanId: index === 0 ? good.spanId : bad.spanId } }));
+    const broken = built.map((row, index) => (index === 1 ? { ...row, span: { ...row.span, name: null as unknown as string } } : row));
+    await expect(writer.insertSpans(broken)).rejects.toThrow(/NOT NULL/i);
+    expect(await storedCount()).toBe(2);
+    await writer.insertSpans(built);
+    expect(await storedCount()).toBe(4);
+  });
+
   it('close writes every batch handed over, then ends the thread', async () => {
     const exits: Promise<number>[] = [];
     const writer = start({ onWorker: (worker) => exits.push(new Promise((resolve) => worker.once('exit', resolve))) });
@@ -135,15 +159,15 @@ describe('gateway span writer thread', () => {
   });
 });
 
-describe('useGatewaySpanWorker', () => {
-  it('is on for database files and PostgreSQL, off for in-memory databases and when KEEL_GATEWAY_SPAN_WORKER=0', () => {
-    expect(useGatewaySpanWorker('/home/keel/keel.db', {})).toBe(true);
-    expect(useGatewaySpanWorker('sqlite:/home/keel/keel.db', { KEEL_GATEWAY_SPAN_WORKER: '1' })).toBe(true);
-    expect(useGatewaySpanWorker('postgres://keel@db/keel', {})).toBe(true);
-    expect(useGatewaySpanWorker(':memory:', {})).toBe(false);
-    expect(useGatewaySpanWorker('sqlite::memory:', {})).toBe(false);
-    expect(useGatewaySpanWorker('pglite:', {})).toBe(false);
-    expect(useGatewaySpanWorker('/home/keel/keel.db', { KEEL_GATEWAY_SPAN_WORKER: '0' })).toBe(false);
-    expect(() => useGatewaySpanWorker('/home/keel/keel.db', { KEEL_GATEWAY_SPAN_WORKER: 'yes' })).toThrow();
+describe('useSpanWriterThread', () => {
+  it('is on for database files and PostgreSQL, off for in-memory databases and when KEEL_SPAN_WRITER_THREAD=0', () => {
+    expect(useSpanWriterThread('/home/keel/keel.db', {})).toBe(true);
+    expect(useSpanWriterThread('sqlite:/home/keel/keel.db', { KEEL_SPAN_WRITER_THREAD: '1' })).toBe(true);
+    expect(useSpanWriterThread('postgres://keel@db/keel', {})).toBe(true);
+    expect(useSpanWriterThread(':memory:', {})).toBe(false);
+    expect(useSpanWriterThread('sqlite::memory:', {})).toBe(false);
+    expect(useSpanWriterThread('pglite:', {})).toBe(false);
+    expect(useSpanWriterThread('/home/keel/keel.db', { KEEL_SPAN_WRITER_THREAD: '0' })).toBe(false);
+    expect(() => useSpanWriterThread('/home/keel/keel.db', { KEEL_SPAN_WRITER_THREAD: 'yes' })).toThrow();
   });
 });
