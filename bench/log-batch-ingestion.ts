@@ -1,6 +1,6 @@
 import { type Backend, type BenchResult, type Figure, printFigures } from './lib/figure.ts';
 import { formatMb, formatMs, formatNumber, formatPercent } from './lib/format-number.ts';
-import { defaultIngestionShape, type IngestionShape, runIngestionLoad } from './lib/ingestion-load.ts';
+import { defaultIngestionShape, type IngestionShape, runIngestionLoad, runOpenLoopIngestion } from './lib/ingestion-load.ts';
 import { startKeelServer } from './lib/keel-server.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
 import { createPostgresSchema } from './lib/postgres-schema.ts';
@@ -15,17 +15,25 @@ export interface LogBatchIngestionOptions {
   /** The PostgreSQL server (KEEL_TEST_POSTGRES_URL) when backend is 'postgres'. */
   postgresUrl?: string;
   shape?: IngestionShape;
+  /** Seconds of the open-loop run at the target rate. */
+  openLoopSeconds?: number;
 }
+
+/** The issue's throughput target, offered on a schedule in the open-loop run. */
+const targetPointsPerSecond = 250_000;
 
 /**
  * Figure 1: log-batch ingestion through the MLflow API, 8 clients x 50 batches of 1,000 points,
  * against the same rows inserted straight into the database in the same run. Points/s counts until
  * the last point is queryable (on SQLite the server acknowledges a batch once it is in its metric
- * log, ADR 0009); the acknowledgement rate is printed beside it.
+ * log, ADR 0009); the acknowledgement rate is printed beside it. The p95 target is read twice: for
+ * the 8 closed-loop clients (whose mean latency is 8 / throughput whatever the server does), and
+ * for the target rate (250,000 points/s) offered on a schedule by at most 8 requests in flight.
  */
 export async function logBatchIngestion(options: LogBatchIngestionOptions = {}): Promise<BenchResult> {
   const backend = options.backend ?? 'sqlite';
   const shape = options.shape ?? defaultIngestionShape;
+  const openLoopSeconds = options.openLoopSeconds ?? 8;
   const bench = 'log-batch 1,000';
   note(`\n== ${bench} (${backend}): ${shape.clients} clients x ${shape.batchesPerClient} batches of ${shape.batchSize} points`);
   const home = await makeTempDir('ingestion');
@@ -34,10 +42,13 @@ export async function logBatchIngestion(options: LogBatchIngestionOptions = {}):
     const server = await startKeelServer({ home, ...(schema === undefined ? {} : { databaseUrl: schema.url }) });
     let run;
     let single;
+    let openLoop;
     try {
       run = await runIngestionLoad(server, shape);
       // The same batches from one client: the time a batch takes without waiting behind others.
       single = await runIngestionLoad(server, { ...shape, clients: 1 });
+      // The target rate offered on a schedule by the same number of clients: the latency of a batch at that rate.
+      openLoop = await runOpenLoopIngestion(server, shape, targetPointsPerSecond, openLoopSeconds);
     } finally {
       await server.stop();
     }
@@ -49,6 +60,8 @@ export async function logBatchIngestion(options: LogBatchIngestionOptions = {}):
     // Little's law: with N clients always waiting on an answer, mean latency = N / throughput.
     const queueingFloorMs = (shape.clients / (raw.pointsPerSecond / shape.batchSize)) * 1000;
     const share = (run.pointsPerSecond / raw.pointsPerSecond) * 100;
+    const open = summarizeLatencies(openLoop.latenciesMs);
+    const openMissed = openLoop.skipped + openLoop.failed;
     const rawText = `${raw.what}: ${formatNumber(raw.pointsPerSecond)} points/s`;
     const figures: Figure[] = [
       { bench, name: 'points/s (queryable)', backend, value: run.pointsPerSecond, unit: 'points/s', display: formatNumber(run.pointsPerSecond), target: { op: '>=', value: 250_000 }, baseline: rawText },
@@ -59,6 +72,11 @@ export async function logBatchIngestion(options: LogBatchIngestionOptions = {}):
       { bench, name: 'p50 per batch', backend, value: keel.p50Ms, unit: 'ms', display: formatMs(keel.p50Ms), baseline: `raw txn p50 ${formatMs(rawLatency.p50Ms)}` },
       { bench, name: 'p95 per batch', backend, value: keel.p95Ms, unit: 'ms', display: formatMs(keel.p95Ms), target: { op: '<', value: 15 }, baseline: `raw txn p95 ${formatMs(rawLatency.p95Ms)}` },
       { bench, name: 'p99 per batch', backend, value: keel.p99Ms, unit: 'ms', display: formatMs(keel.p99Ms), baseline: `raw txn p99 ${formatMs(rawLatency.p99Ms)}` },
+      {
+        bench, name: `p95 per batch, ${formatNumber(targetPointsPerSecond)} points/s offered (open loop)`, backend, value: openMissed > 0 ? Number.POSITIVE_INFINITY : open.p95Ms, unit: 'ms',
+        display: openMissed > 0 ? `${formatMs(open.p95Ms)} (${openMissed} of ${openLoop.offered} batches not sent or failed)` : formatMs(open.p95Ms), target: { op: '<', value: 15 },
+        baseline: `${shape.clients} clients at most in flight, ${openLoopSeconds} s; answered ${formatNumber(openLoop.pointsPerSecond)} points/s; p50 ${formatMs(open.p50Ms)}, p99 ${formatMs(open.p99Ms)}`,
+      },
       { bench, name: 'p95 per batch, 1 client', backend, value: alone.p95Ms, unit: 'ms', display: formatMs(alone.p95Ms), baseline: `1 client: ${formatNumber(single.pointsPerSecond)} points/s, p50 ${formatMs(alone.p50Ms)}` },
       {
         bench, name: `mean latency floor at raw speed (${shape.clients} clients)`, backend, value: queueingFloorMs, unit: 'ms', display: formatMs(queueingFloorMs),
@@ -71,7 +89,7 @@ export async function logBatchIngestion(options: LogBatchIngestionOptions = {}):
     const result: BenchResult = {
       name: `log-batch-ingestion-${backend}`,
       figures,
-      details: { shape, queueingFloorMs, oneClient: { pointsPerSecond: single.pointsPerSecond, latency: alone }, keel: { elapsedMs: run.elapsedMs, acknowledgedMs: run.load.elapsedMs, drainMs: run.drainMs, points: run.points, pointsPerSecond: run.pointsPerSecond, acknowledgedPerSecond: run.acknowledgedPerSecond, latency: keel, rss: { peakMb: run.rss.peakMb, highWaterMb: run.rss.highWaterMb } }, raw: { ...raw, latenciesMs: undefined, latency: rawLatency } },
+      details: { shape, queueingFloorMs, openLoop: { ...openLoop, latenciesMs: undefined, latency: open }, oneClient: { pointsPerSecond: single.pointsPerSecond, latency: alone }, keel: { elapsedMs: run.elapsedMs, acknowledgedMs: run.load.elapsedMs, drainMs: run.drainMs, points: run.points, pointsPerSecond: run.pointsPerSecond, acknowledgedPerSecond: run.acknowledgedPerSecond, latency: keel, rss: { peakMb: run.rss.peakMb, highWaterMb: run.rss.highWaterMb } }, raw: { ...raw, latenciesMs: undefined, latency: rawLatency } },
     };
     await writeResult(result.name, result);
     return result;

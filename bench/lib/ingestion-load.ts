@@ -1,5 +1,6 @@
 import { type LoadResult, requireNoErrors, runLoad } from './load-generator.ts';
 import { KeelClient } from './keel-client.ts';
+import { runOpenLoop } from './open-loop-load.ts';
 import { ingestionPlan, logBatchBody, metricBatch, type MetricRow } from './metric-batches.ts';
 import { type RssSamples, startRssSampler } from './rss-sampler.ts';
 import type { KeelServer } from './keel-server.ts';
@@ -81,6 +82,43 @@ export async function runIngestionLoad(server: KeelServer, shape: IngestionShape
     }
     const points = shape.clients * shape.batchesPerClient * shape.batchSize;
     return { plan, load, points, elapsedMs, pointsPerSecond: (points / elapsedMs) * 1000, acknowledgedPerSecond: (points / load.elapsedMs) * 1000, drainMs, rss };
+  } finally {
+    client.close();
+  }
+}
+
+export interface OpenLoopIngestion {
+  offered: number;
+  /** Batches due while `clients` were already waiting on an answer (counted, not sent). */
+  skipped: number;
+  answered: number;
+  /** Answers that were not 200, and requests with no HTTP answer. */
+  failed: number;
+  latenciesMs: Float64Array;
+  /** Points answered per second over the run. */
+  pointsPerSecond: number;
+}
+
+/**
+ * The same kind of batches offered at a fixed rate (`pointsPerSecond` / batchSize batches a second,
+ * started on schedule, not when the previous one is answered), by at most `clients` requests in
+ * flight: the latency of a batch when the server is offered the target rate, rather than as much as
+ * `clients` closed-loop clients can push (whose mean latency is clients / throughput, Little's law).
+ * Fresh runs and bodies, serialised before the clock starts.
+ */
+export async function runOpenLoopIngestion(server: KeelServer, shape: IngestionShape, pointsPerSecond: number, seconds: number): Promise<OpenLoopIngestion> {
+  const client = new KeelClient(server.url, server.apiKey);
+  try {
+    const experimentId = await client.createExperiment(`ingestion-open-${Date.now()}`);
+    const runIds = await Promise.all(Array.from({ length: shape.clients }, () => client.createRun(experimentId)));
+    const ratePerSecond = pointsPerSecond / shape.batchSize;
+    const batches = Math.ceil(ratePerSecond * seconds) + shape.clients;
+    // Batch i goes to run i % clients, as its (i / clients)-th batch: every run's steps keep increasing.
+    const bodies = Array.from({ length: batches }, (_unused, index) => logBatchBody(runIds[index % shape.clients] ?? '', metricBatch(Math.floor(index / shape.clients), shape.batchSize, shape.keys, 100 + (index % shape.clients))));
+    const result = await runOpenLoop({ baseUrl: server.url, ratePerSecond, durationMs: seconds * 1000, maxInFlight: shape.clients, headers: client.authHeaders, request: (index) => ({ method: 'POST', path: logBatchPath, body: bodies[index] ?? '' }) });
+    const answered = result.statuses[200] ?? 0;
+    const failed = result.failed + Object.entries(result.statuses).reduce((sum, [status, count]) => sum + (status === '200' ? 0 : count), 0);
+    return { offered: result.offered, skipped: result.skipped, answered, failed, latenciesMs: result.latenciesMs, pointsPerSecond: ((answered * shape.batchSize) / result.elapsedMs) * 1000 };
   } finally {
     client.close();
   }
