@@ -5,6 +5,7 @@ import { startKeelServer } from './lib/keel-server.ts';
 import { type LoadResult, requireNoErrors, runLoad } from './lib/load-generator.ts';
 import { type OtlpBatch, otlpTraceBatches } from './lib/otlp-trace-batches.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
+import { probeIdle, startLatencyProber } from './lib/latency-prober.ts';
 import { note } from './lib/progress.ts';
 import { rawSpanInsert } from './lib/raw-span-insert.ts';
 import { type RssSamples, startRssSampler } from './lib/rss-sampler.ts';
@@ -28,6 +29,8 @@ export interface OtlpIngestResult extends BenchResult {
 }
 
 const otlpPath = '/v1/traces';
+/** What the API prober reads during the load: a small authenticated read. */
+const probePath = '/api/v1/projects';
 
 const otlpLoad = (url: string, apiKey: string, exporters: number, bodies: readonly (readonly OtlpBatch[])[]): Promise<LoadResult> =>
   runLoad({
@@ -63,11 +66,18 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
     let load: LoadResult;
     let single: LoadResult;
     let rss: RssSamples;
+    let apiIdle: Float64Array;
+    let apiDuringLoad: Float64Array;
     try {
       requireNoErrors('OTLP warm-up', await otlpLoad(server.url, server.apiKey, shape.exporters, Array.from({ length: shape.exporters }, (_unused, index) => [warmup[index * 2], warmup[index * 2 + 1]].filter((batch) => batch !== undefined))));
+      // A user of the API meanwhile: the same GET, first with nothing else running, then during the load.
+      const probeHeaders = { authorization: `Bearer ${server.apiKey}` };
+      apiIdle = await probeIdle(server.url, probePath, probeHeaders, 100);
+      const prober = startLatencyProber(server.url, probePath, probeHeaders);
       const sampler = startRssSampler(server.pid, 25);
       load = await otlpLoad(server.url, server.apiKey, shape.exporters, plan);
       rss = sampler.stop();
+      apiDuringLoad = await prober.stop();
       requireNoErrors('OTLP ingest', load);
       single = await otlpLoad(server.url, server.apiKey, 1, [alone]);
       requireNoErrors('OTLP ingest, 1 exporter', single);
@@ -88,6 +98,8 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
     const keel = summarizeLatencies(load.latenciesMs);
     const rawLatency = summarizeLatencies(raw.latenciesMs);
     const aloneLatency = summarizeLatencies(single.latenciesMs);
+    const api = summarizeLatencies(apiDuringLoad);
+    const apiAlone = summarizeLatencies(apiIdle);
     const share = (spansPerSecond / raw.pointsPerSecond) * 100;
     const rawText = `${raw.what} into spans: ${formatNumber(raw.pointsPerSecond)} spans/s`;
     const megabytesPerSecond = bodyBytes / 1024 / 1024 / (load.elapsedMs / 1000);
@@ -98,6 +110,8 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
       { bench, name: 'ack p95', backend: 'sqlite', value: keel.p95Ms, unit: 'ms', display: formatMs(keel.p95Ms), baseline: `raw txn p95 ${formatMs(rawLatency.p95Ms)}` },
       { bench, name: 'ack p99', backend: 'sqlite', value: keel.p99Ms, unit: 'ms', display: formatMs(keel.p99Ms), target: { op: '<', value: 50 }, baseline: `raw txn p99 ${formatMs(rawLatency.p99Ms)}` },
       { bench, name: 'ack p50, 1 exporter', backend: 'sqlite', value: aloneLatency.p50Ms, unit: 'ms', display: formatMs(aloneLatency.p50Ms), baseline: `1 exporter: ${formatNumber((single.completed * shape.batchSize * 1000) / single.elapsedMs)} spans/s, p95 ${formatMs(aloneLatency.p95Ms)}` },
+      { bench, name: `GET ${probePath} p50 during ingest`, backend: 'sqlite', value: api.p50Ms, unit: 'ms', display: formatMs(api.p50Ms), baseline: `idle p50 ${formatMs(apiAlone.p50Ms)} (${apiIdle.length} probes; ${apiDuringLoad.length} during the load)` },
+      { bench, name: `GET ${probePath} p99 during ingest`, backend: 'sqlite', value: api.p99Ms, unit: 'ms', display: formatMs(api.p99Ms), baseline: `idle p99 ${formatMs(apiAlone.p99Ms)}` },
       { bench, name: 'protobuf MB/s received', backend: 'sqlite', value: megabytesPerSecond, unit: 'MB/s', display: `${formatNumber(megabytesPerSecond, 1)} MB/s`, baseline: `${formatNumber(bodyBytes / all.length / 1024, 1)} KB per 100-span request` },
       {
         bench, name: 'spans table bytes per span', backend: 'sqlite', value: stored.pageBytes, unit: 'B', display: `${formatNumber(stored.pageBytes)} B`,
@@ -114,6 +128,7 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
         shape, bodyBytes, stored: check, storedChars: stored,
         keel: { elapsedMs: load.elapsedMs, spans, spansPerSecond, latency: keel, rss: { peakMb: rss.peakMb, highWaterMb: rss.highWaterMb } },
         oneExporter: { requests: single.completed, elapsedMs: single.elapsedMs, latency: aloneLatency },
+        api: { path: probePath, idle: apiAlone, duringLoad: api },
         raw: { what: raw.what, spans: raw.points, elapsedMs: raw.elapsedMs, spansPerSecond: raw.pointsPerSecond, latency: rawLatency },
       },
     };
