@@ -6,6 +6,12 @@ import { createSqlStore } from './sql-store/create-sql-store.ts';
 export interface OpenStoreOptions {
   /** `postgres://...` / `postgresql://...`, `pglite:` (in memory) or `pglite:<dir>`, or a SQLite file path. */
   databaseUrl: string;
+  /**
+   * SQLite files: false when another connection of this process already checkpoints the file's WAL
+   * (the span writer thread's store, beside the main one), so that this one starts no checkpointer
+   * thread of its own. Default true.
+   */
+  checkpointWal?: boolean;
 }
 
 /** Opens the store named by a database URL; PostgreSQL drivers are loaded only when asked for. */
@@ -19,5 +25,5 @@ export async function openStore(options: OpenStoreOptions): Promise<KeelStore> {
     const { createPgliteDriver } = await import('./drivers/pglite-driver.ts');
     return createSqlStore(await createPgliteDriver(location.dataDir === undefined ? {} : { dataDir: location.dataDir }));
   }
-  return createSqlStore(createSqliteDriver({ filename: location.filename }));
+  return createSqlStore(createSqliteDriver({ filename: location.filename, checkpointWal: options.checkpointWal ?? true }));
 }

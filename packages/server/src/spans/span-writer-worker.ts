@@ -12,7 +12,8 @@ if (parentPort === null) throw new Error('span-writer-worker runs as a worker th
 const port: MessagePort = parentPort;
 const data = spanWriterDataSchema.parse(workerData);
 // Messages posted before the store is open wait in the port: it starts delivering once listened to.
-const store = await openStore({ databaseUrl: data.databaseUrl });
+// The main thread's store checkpoints the file's WAL; a second checkpointer would only poll too.
+const store = await openStore({ databaseUrl: data.databaseUrl, checkpointWal: false });
 const traceIngest = createTraceIngestService({
   store,
   clock: systemClock,

@@ -8,6 +8,8 @@ import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './sql-driver.ts';
 export interface SqliteDriverOptions {
   /** A file path, or ':memory:'. */
   filename: string;
+  /** False: another connection of this process checkpoints the WAL, so none is started here (automatic checkpoints stay off). Default true. */
+  checkpointWal?: boolean;
 }
 
 /**
@@ -29,8 +31,8 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   db.pragma('case_sensitive_like = ON');
   registerSqliteFunctions(db);
   const inMemory = options.filename === ':memory:' || options.filename === '';
-  const checkpointer = inMemory ? undefined : startWalCheckpointer(options.filename);
-  if (checkpointer !== undefined) {
+  const checkpointer = inMemory || options.checkpointWal === false ? undefined : startWalCheckpointer(options.filename);
+  if (!inMemory) {
     db.pragma('wal_autocheckpoint = 0');
     db.pragma('journal_size_limit = 67108864');
   }

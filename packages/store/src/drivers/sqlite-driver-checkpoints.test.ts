@@ -1,0 +1,40 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it, vi } from 'vitest';
+
+const started: string[] = [];
+vi.mock('./wal-checkpointer.ts', () => ({
+  startWalCheckpointer: (filename: string) => {
+    started.push(filename);
+    return { stop: async () => undefined };
+  },
+}));
+const { createSqliteDriver } = await import('./sqlite-driver.ts');
+
+const directory = mkdtempSync(path.join(os.tmpdir(), 'keel-checkpoints-'));
+afterAll(() => rmSync(directory, { recursive: true, force: true }));
+
+describe('SQLite WAL checkpoints', () => {
+  it('a file connection starts a checkpointer thread and turns automatic checkpoints off', async () => {
+    const filename = path.join(directory, 'own.db');
+    const driver = createSqliteDriver({ filename });
+    try {
+      expect(started).toEqual([filename]);
+      expect(await driver.all('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 0 }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('with checkpointWal false (another connection of the process checkpoints) it starts none, and automatic checkpoints stay off', async () => {
+    started.length = 0;
+    const driver = createSqliteDriver({ filename: path.join(directory, 'shared.db'), checkpointWal: false });
+    try {
+      expect(started).toEqual([]);
+      expect(await driver.all('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 0 }]);
+    } finally {
+      await driver.close();
+    }
+  });
+});
