@@ -14,9 +14,9 @@ export const serverConfigSchema = z.object({
   maxArtifactBytes: byteSize.default(5 * 1024 * 1024 * 1024),
   logLevel: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   /** Spans accepted but not yet written; past this, OTLP requests answer 503 with Retry-After. */
-  traceQueueSpans: z.coerce.number().int().positive().default(20_000),
+  traceQueueSpans: z.coerce.number().int().positive().default(5_000),
   /** OTLP requests in progress at once; more answer 503 with Retry-After before their body is read. */
-  traceMaxRequests: z.coerce.number().int().positive().default(32),
+  traceMaxRequests: z.coerce.number().int().positive().default(16),
   /** Most spans one OTLP request may carry (413 above). */
   maxSpansPerRequest: z.coerce.number().int().positive().default(10_000),
   /** How often the trace retention job runs. */

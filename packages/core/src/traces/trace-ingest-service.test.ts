@@ -69,4 +69,25 @@ describe('trace ingest service', () => {
     releases[0]!();
     expect(ingest.stats()).toMatchObject({ activeRequests: 0, refusedRequests: 2 });
   });
+
+  it('refuses a request before its body is read while the write queue is full, and admits again once it drains', async () => {
+    let unblock: () => void = () => undefined;
+    const written: ProjectSpan[] = [];
+    const store = {
+      insertSpans: (spans: ProjectSpan[]) => new Promise<void>((resolve) => (unblock = () => (written.push(...spans), resolve()))),
+      getTraceSettings: async () => settings,
+    };
+    const ingest = createTraceIngestService(options(store, { maxQueuedSpans: 3, maxBatchSpans: 3 }));
+    const release = ingest.admit();
+    const pending = ingest.ingest(1, [span({}), span({}), span({})]);
+    await new Promise((resolve) => setImmediate(resolve));
+    release();
+    expect(ingest.stats().queuedSpans).toBe(3);
+    expect(() => ingest.admit()).toThrow(/3 spans waiting to be written/);
+    unblock();
+    await pending;
+    expect(written).toHaveLength(3);
+    ingest.admit()();
+    expect(ingest.stats()).toMatchObject({ activeRequests: 0, refusedRequests: 1 });
+  });
 });

@@ -84,9 +84,13 @@ export function createTraceIngestService(options: TraceIngestOptions): TraceInge
   return {
     admit() {
       const saturated = activeRequests >= (options.busyActiveRequests ?? 8) && options.isSaturated?.() === true;
-      if (activeRequests >= options.maxActiveRequests || saturated) {
+      // A full write queue would refuse the request's spans anyway: say so before its body is read
+      // and decoded, which under overload only made garbage (and resident memory) out of bodies.
+      const queueFull = buffer.stats().queuedSpans >= options.maxQueuedSpans;
+      if (activeRequests >= options.maxActiveRequests || saturated || queueFull) {
         refusedRequests += 1;
-        throw new KeelError('TEMPORARILY_UNAVAILABLE', `Keel is busy ingesting traces (${activeRequests} OTLP requests in progress${saturated ? ', CPU saturated' : ''}); retry after ${options.retryAfterSeconds} s`, {
+        const reason = queueFull ? `${options.maxQueuedSpans} spans waiting to be written` : `${activeRequests} OTLP requests in progress${saturated ? ', CPU saturated' : ''}`;
+        throw new KeelError('TEMPORARILY_UNAVAILABLE', `Keel is busy ingesting traces (${reason}); retry after ${options.retryAfterSeconds} s`, {
           details: { retry_after_seconds: options.retryAfterSeconds },
         });
       }
