@@ -12,6 +12,8 @@ export interface OpenStoreOptions {
    * thread of its own. Default true.
    */
   checkpointWal?: boolean;
+  /** SQLite files: the connection's page cache in MB (default 64); a connection that only appends needs less. */
+  cacheMb?: number;
 }
 
 /** Opens the store named by a database URL; PostgreSQL drivers are loaded only when asked for. */
@@ -25,5 +27,5 @@ export async function openStore(options: OpenStoreOptions): Promise<KeelStore> {
     const { createPgliteDriver } = await import('./drivers/pglite-driver.ts');
     return createSqlStore(await createPgliteDriver(location.dataDir === undefined ? {} : { dataDir: location.dataDir }));
   }
-  return createSqlStore(createSqliteDriver({ filename: location.filename, checkpointWal: options.checkpointWal ?? true }));
+  return createSqlStore(createSqliteDriver({ filename: location.filename, checkpointWal: options.checkpointWal ?? true, ...(options.cacheMb === undefined ? {} : { cacheMb: options.cacheMb }) }));
 }

@@ -13,7 +13,9 @@ const port: MessagePort = parentPort;
 const data = spanWriterDataSchema.parse(workerData);
 // Messages posted before the store is open wait in the port: it starts delivering once listened to.
 // The main thread's store checkpoints the file's WAL; a second checkpointer would only poll too.
-const store = await openStore({ databaseUrl: data.databaseUrl, checkpointWal: false });
+// Inserts touch the right edges of the span indexes: a small page cache holds them (each connection
+// has its own, and the main one keeps 64 MB for queries).
+const store = await openStore({ databaseUrl: data.databaseUrl, checkpointWal: false, cacheMb: 16 });
 const traceIngest = createTraceIngestService({
   store,
   clock: systemClock,

@@ -10,6 +10,8 @@ export interface SqliteDriverOptions {
   filename: string;
   /** False: another connection of this process checkpoints the WAL, so none is started here (automatic checkpoints stay off). Default true. */
   checkpointWal?: boolean;
+  /** Page cache of this connection in MB. Default 64. */
+  cacheMb?: number;
 }
 
 /**
@@ -26,7 +28,7 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
   db.pragma('busy_timeout = 5000');
-  db.pragma('cache_size = -65536');
+  db.pragma(`cache_size = -${Math.round((options.cacheMb ?? 64) * 1024)}`);
   // MLflow's LIKE is case-sensitive; ILIKE is compiled to LOWER(..) LIKE LOWER(..).
   db.pragma('case_sensitive_like = ON');
   registerSqliteFunctions(db);

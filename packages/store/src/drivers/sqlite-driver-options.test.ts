@@ -15,13 +15,23 @@ const { createSqliteDriver } = await import('./sqlite-driver.ts');
 const directory = mkdtempSync(path.join(os.tmpdir(), 'keel-checkpoints-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
 
-describe('SQLite WAL checkpoints', () => {
+describe('SQLite connection options', () => {
   it('a file connection starts a checkpointer thread and turns automatic checkpoints off', async () => {
     const filename = path.join(directory, 'own.db');
     const driver = createSqliteDriver({ filename });
     try {
       expect(started).toEqual([filename]);
       expect(await driver.all('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 0 }]);
+      expect(await driver.all('PRAGMA cache_size')).toEqual([{ cache_size: -65536 }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('cacheMb sets the page cache of the connection (in KiB, negative, as SQLite takes it)', async () => {
+    const driver = createSqliteDriver({ filename: path.join(directory, 'small-cache.db'), cacheMb: 16 });
+    try {
+      expect(await driver.all('PRAGMA cache_size')).toEqual([{ cache_size: -16384 }]);
     } finally {
       await driver.close();
     }
