@@ -13,8 +13,8 @@ const port: MessagePort = parentPort;
 const data = spanWriterDataSchema.parse(workerData);
 // Messages posted before the store is open wait in the port: it starts delivering once listened to.
 // The main thread's store checkpoints the file's WAL; a second checkpointer would only poll too.
-// Inserts touch the right edges of the span indexes: a small page cache holds them (each connection
-// has its own, and the main one keeps 64 MB for queries).
+// Each connection has its own page cache: for this one, which only inserts, 16 MB measured as fast
+// as the main connection's 64 MB (ADR 0012) and keeps 48 MB less resident.
 const store = await openStore({ databaseUrl: data.databaseUrl, checkpointWal: false, cacheMb: 16 });
 const traceIngest = createTraceIngestService({
   store,
