@@ -64,6 +64,18 @@ describe('span write buffer', () => {
     await expect(buffer.submit(spans(30))).resolves.toBeUndefined();
   });
 
+  it('takes a request larger than the whole bound when nothing else waits, and refuses others meanwhile', async () => {
+    const first = gate();
+    const written: number[] = [];
+    const buffer = createSpanWriteBuffer({ write: async (batch) => (await first.opened, written.push(batch.length)), maxQueuedSpans: 100, maxBatchSpans: 1_000, retryAfterSeconds: 1 });
+    const large = buffer.submit(spans(250));
+    expect(hasErrorCode(await buffer.submit(spans(1)).catch((error: unknown) => error), 'TEMPORARILY_UNAVAILABLE')).toBe(true);
+    first.open();
+    await large;
+    expect(written).toEqual([250]);
+    expect(buffer.stats()).toMatchObject({ queuedSpans: 0, refusedSpans: 1 });
+  });
+
   it('rejects every request of a failed transaction with the store error and keeps going', async () => {
     let fail = true;
     const buffer = createSpanWriteBuffer({

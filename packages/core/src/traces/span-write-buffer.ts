@@ -2,7 +2,7 @@ import { KeelError, type ProjectSpan } from '@keel/spec';
 
 export interface SpanWriteBufferOptions {
   write: (spans: ProjectSpan[]) => Promise<void>;
-  /** Spans accepted but not yet durable; a request that would go past this is refused with 503. */
+  /** Spans accepted but not yet durable; a request that would go past this is refused with 503 (one larger than it is taken alone). */
   maxQueuedSpans: number;
   /** Most spans written in one store transaction. */
   maxBatchSpans: number;
@@ -79,7 +79,9 @@ export function createSpanWriteBuffer(options: SpanWriteBufferOptions): SpanWrit
   return {
     submit(spans) {
       if (spans.length === 0) return Promise.resolve();
-      if (queuedSpans + spans.length > options.maxQueuedSpans) {
+      // A request larger than the whole bound is taken when nothing else waits: it could never fit
+      // otherwise, and its exporter would retry it for ever (the request size has its own limit).
+      if (queuedSpans > 0 && queuedSpans + spans.length > options.maxQueuedSpans) {
         counters.refusedSpans += spans.length;
         return Promise.reject(
           new KeelError('TEMPORARILY_UNAVAILABLE', `The trace ingest buffer is full (${options.maxQueuedSpans} spans waiting to be written); retry after ${options.retryAfterSeconds} s`, {
