@@ -67,7 +67,10 @@ describe('span write buffer', () => {
   it('takes a request larger than the whole bound when nothing else waits, and refuses others meanwhile', async () => {
     const first = gate();
     const written: number[] = [];
-    const buffer = createSpanWriteBuffer({ write: async (batch) => (await first.opened, written.push(batch.length)), maxQueuedSpans: 100, maxBatchSpans: 1_000, retryAfterSeconds: 1 });
+    const buffer = createSpanWriteBuffer({ write: async (batch) => {
+        await first.opened;
+        written.push(batch.length);
+      }, maxQueuedSpans: 100, maxBatchSpans: 1_000, retryAfterSeconds: 1 });
     const large = buffer.submit(spans(250));
     expect(hasErrorCode(await buffer.submit(spans(1)).catch((error: unknown) => error), 'TEMPORARILY_UNAVAILABLE')).toBe(true);
     first.open();
