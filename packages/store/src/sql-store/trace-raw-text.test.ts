@@ -72,6 +72,13 @@ describe('spans.raw storage', () => {
     expect(roundTrip(raw, JSON.stringify(question), null)).toBe(JSON.stringify(raw));
   });
 
+  it('keeps attributes named like Object.prototype members (valueOf, toString, constructor) beside a replaced one', () => {
+    const raw = rawWith({ valueOf: '', toString: 'x', constructor: 3, 'input.value': question });
+    const stored = roundTrip(raw, JSON.stringify(question), null);
+    expect(stored).not.toContain('VAT number');
+    expect(unpackRawText(stored, JSON.stringify(question), null).attributes).toEqual({ valueOf: '', toString: 'x', constructor: 3, 'input.value': question });
+  });
+
   it('replaces only the first matches of a text made of repeats, and reads it back whole', () => {
     const repeated = `${answer}|`.repeat(200);
     const raw = rawWith({ 'output.value': repeated });

@@ -142,7 +142,7 @@ export function packRawText(raw: Raw, input: string | null, output: string | nul
   if (refs === undefined) return JSON.stringify(raw);
   // The keys keep their order; a replaced value is stored as null.
   const attributes: Record<string, unknown> = {};
-  for (const key in raw.attributes) attributes[key] = refs[key] === undefined ? raw.attributes[key] : null;
+  for (const key in raw.attributes) attributes[key] = Object.hasOwn(refs, key) ? null : raw.attributes[key];
   return JSON.stringify({ ...raw, attributes, textRefs: { v: 1, attributes: refs } });
 }
 
