@@ -27,5 +27,6 @@ export async function openStore(options: OpenStoreOptions): Promise<KeelStore> {
     const { createPgliteDriver } = await import('./drivers/pglite-driver.ts');
     return createSqlStore(await createPgliteDriver(location.dataDir === undefined ? {} : { dataDir: location.dataDir }));
   }
-  return createSqlStore(createSqliteDriver({ filename: location.filename, checkpointWal: options.checkpointWal ?? true, ...(options.cacheMb === undefined ? {} : { cacheMb: options.cacheMb }) }));
+  const { checkpointWal, cacheMb } = options;
+  return createSqlStore(createSqliteDriver({ filename: location.filename, ...(checkpointWal === undefined ? {} : { checkpointWal }), ...(cacheMb === undefined ? {} : { cacheMb }) }));
 }

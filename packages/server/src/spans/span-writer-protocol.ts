@@ -4,7 +4,7 @@ import { z } from 'zod';
 /** What the span writer thread is started with. */
 export const spanWriterDataSchema = z.object({
   databaseUrl: z.string().min(1),
-  /** Most spans in one store transaction (a main-thread write waiting on SQLite's lock waits for at most one). */
+  /** Most gateway spans in one store transaction (a main-thread write waiting on SQLite's lock waits for at most one); an `insert` message is one transaction, sized by the main thread's trace ingest. */
   maxBatchSpans: z.number().int().positive(),
   /** Gateway spans the thread accepts before refusing (the gateway's sink bounds them first); OTLP rows are bounded by the main thread's trace ingest. */
   maxQueuedSpans: z.number().int().positive(),
