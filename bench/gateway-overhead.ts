@@ -8,7 +8,7 @@ import { percentile, summarizeLatencies } from './lib/percentiles.ts';
 import { note } from './lib/progress.ts';
 import { runIfMain } from './lib/run-if-main.ts';
 import { hasWrk, runWrk } from './lib/run-wrk.ts';
-import { startFakeUpstream } from './lib/start-fake-upstream.ts';
+import { startFakeUpstream, startMinimalProxy } from './lib/start-url-process.ts';
 import { timeStream } from './lib/stream-client.ts';
 import { makeTempDir, removeTempDir } from './lib/temp-dir.ts';
 import { writeResult } from './lib/write-result.ts';
@@ -50,6 +50,8 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
   const home = await makeTempDir('gateway');
   const upstream = await startFakeUpstream(upstreamLatencyMs);
   const pacedUpstream = await startFakeUpstream(upstreamLatencyMs, 20);
+  const proxy = await startMinimalProxy(upstream.baseURL);
+  const pacedProxy = await startMinimalProxy(pacedUpstream.baseURL);
   const server = await startKeelServer({ home });
   try {
     const admin = { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' };
@@ -78,28 +80,34 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     const chatPath = '/v1/chat/completions';
     const direct = { baseUrl: upstream.baseURL, path: directPath(upstream.baseURL, chatPath), headers: upstreamHeaders };
     const gateway = { baseUrl: server.url, path: chatPath, headers: gatewayHeaders };
+    // A floor, not a target: the same hop through the least a Node gateway can do (bench/lib/minimal-proxy-process.ts).
+    const minimal = { baseUrl: proxy.baseURL, path: directPath(proxy.baseURL, chatPath), headers: upstreamHeaders };
 
-    // Warm both paths (connections, JIT, the tokenizer's table).
-    for (const target of [direct, gateway]) {
+    // Warm every path (connections, JIT, the tokenizer's table).
+    for (const target of [direct, minimal, gateway]) {
       const warm = await runLoad({ baseUrl: target.baseUrl, concurrency: 8, requests: 400, headers: target.headers, request: () => ({ method: 'POST', path: target.path, body: chatBody }) });
       requireNoErrors('warm-up', warm);
     }
 
-    // 1. Added latency at concurrency 1, rounds interleaved so drift hits both sides alike.
+    // 1. Added latency at concurrency 1, rounds interleaved so drift hits every path alike.
     const directLatencies: number[] = [];
+    const minimalLatencies: number[] = [];
     const gatewayLatencies: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
-      for (const [target, sink] of [[direct, directLatencies], [gateway, gatewayLatencies]] as const) {
+      for (const [target, sink] of [[direct, directLatencies], [minimal, minimalLatencies], [gateway, gatewayLatencies]] as const) {
         const load = await runLoad({ baseUrl: target.baseUrl, concurrency: 1, requests: sequential, headers: target.headers, request: () => ({ method: 'POST', path: target.path, body: chatBody }) });
         requireNoErrors('sequential', load);
         sink.push(...load.latenciesMs);
       }
     }
     const directSummary = summarizeLatencies(directLatencies);
+    const minimalSummary = summarizeLatencies(minimalLatencies);
     const gatewaySummary = summarizeLatencies(gatewayLatencies);
     const addedP50 = gatewaySummary.p50Ms - directSummary.p50Ms;
     const addedP99 = gatewaySummary.p99Ms - directSummary.p99Ms;
-    note(`c=1: direct p50 ${formatMs(directSummary.p50Ms)} p99 ${formatMs(directSummary.p99Ms)}; gateway p50 ${formatMs(gatewaySummary.p50Ms)} p99 ${formatMs(gatewaySummary.p99Ms)}`);
+    const floorP50 = minimalSummary.p50Ms - directSummary.p50Ms;
+    const floorP99 = minimalSummary.p99Ms - directSummary.p99Ms;
+    note(`c=1: direct p50 ${formatMs(directSummary.p50Ms)} p99 ${formatMs(directSummary.p99Ms)}; minimal proxy p50 ${formatMs(minimalSummary.p50Ms)} p99 ${formatMs(minimalSummary.p99Ms)}; gateway p50 ${formatMs(gatewaySummary.p50Ms)} p99 ${formatMs(gatewaySummary.p99Ms)}`);
 
     // 2. Throughput at concurrency 128: with wrk where installed (its C client takes far less of
     // the two cores than the Node load generator), else with the Node load generator.
@@ -124,18 +132,22 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     const agent = keepAliveAgent(concurrentStreams + 8);
     const pacedStream = streamBody.replace('bench-model', 'paced-model');
     const directTtft: number[] = [];
+    const minimalTtft: number[] = [];
     const gatewayTtft: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
       for (let index = 0; index < 50; index += 1) {
         const d = await timeStream(agent, new URL(pacedUpstream.baseURL), directPath(pacedUpstream.baseURL, chatPath), upstreamHeaders, pacedStream);
+        const m = await timeStream(agent, new URL(pacedProxy.baseURL), directPath(pacedProxy.baseURL, chatPath), upstreamHeaders, pacedStream);
         const g = await timeStream(agent, new URL(server.url), chatPath, gatewayHeaders, pacedStream);
-        if (d.status !== 200 || g.status !== 200) throw new Error(`stream answered ${d.status} / ${g.status}`);
+        if (d.status !== 200 || m.status !== 200 || g.status !== 200) throw new Error(`stream answered ${d.status} / ${m.status} / ${g.status}`);
         directTtft.push(d.firstTokenMs);
+        minimalTtft.push(m.firstTokenMs);
         gatewayTtft.push(g.firstTokenMs);
       }
     }
     const addedTtftP99 = percentile(gatewayTtft, 99) - percentile(directTtft, 99);
-    note(`TTFT p99: direct ${formatMs(percentile(directTtft, 99))}, gateway ${formatMs(percentile(gatewayTtft, 99))}`);
+    const floorTtftP99 = percentile(minimalTtft, 99) - percentile(directTtft, 99);
+    note(`TTFT p99: direct ${formatMs(percentile(directTtft, 99))}, minimal proxy ${formatMs(percentile(minimalTtft, 99))}, gateway ${formatMs(percentile(gatewayTtft, 99))}`);
 
     // 4. Concurrent streams through the gateway: all complete, no long gaps between chunks.
     const streams = await Promise.all(Array.from({ length: concurrentStreams }, () => timeStream(agent, new URL(server.url), chatPath, gatewayHeaders, pacedStream).catch(() => null)));
@@ -163,19 +175,22 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     const figures: Figure[] = [
       { bench, name: 'added latency p50, c=1', backend: 'sqlite', value: addedP50, unit: 'ms', display: formatMs(addedP50), target: { op: '<', value: 1 }, baseline: `direct p50 ${formatMs(directSummary.p50Ms)}; gateway ${formatMs(gatewaySummary.p50Ms)}` },
       { bench, name: 'added latency p99, c=1', backend: 'sqlite', value: addedP99, unit: 'ms', display: formatMs(addedP99), target: { op: '<', value: 3 }, baseline: `direct p99 ${formatMs(directSummary.p99Ms)}; gateway ${formatMs(gatewaySummary.p99Ms)}` },
+      { bench, name: 'minimal proxy added p50, c=1 (floor)', backend: 'sqlite', value: floorP50, unit: 'ms', display: formatMs(floorP50), baseline: `bare node:http + undici proxy, p50 ${formatMs(minimalSummary.p50Ms)}; Keel over it ${formatMs(gatewaySummary.p50Ms - minimalSummary.p50Ms)}` },
+      { bench, name: 'minimal proxy added p99, c=1 (floor)', backend: 'sqlite', value: floorP99, unit: 'ms', display: formatMs(floorP99), baseline: `bare node:http + undici proxy, p99 ${formatMs(minimalSummary.p99Ms)}; Keel over it ${formatMs(gatewaySummary.p99Ms - minimalSummary.p99Ms)}` },
       { bench, name: 'throughput c=128', backend: 'sqlite', value: gatewayLoad.requestsPerSecond, unit: 'req/s', display: `${formatNumber(gatewayLoad.requestsPerSecond)}/s`, target: { op: '>=', value: 3000 }, baseline: `direct ${formatNumber(directLoad.requestsPerSecond)}/s (load: ${loadTool})` },
       { bench, name: 'throughput vs direct, c=128', backend: 'sqlite', value: (gatewayLoad.requestsPerSecond / directLoad.requestsPerSecond) * 100, unit: '%', display: `${((gatewayLoad.requestsPerSecond / directLoad.requestsPerSecond) * 100).toFixed(0)} %`, target: { op: '>=', value: 50 }, baseline: `direct ${formatNumber(directLoad.requestsPerSecond)}/s` },
       { bench, name: 'added TTFT p99, c=1', backend: 'sqlite', value: addedTtftP99, unit: 'ms', display: formatMs(addedTtftP99), target: { op: '<', value: 2 }, baseline: `direct TTFT p99 ${formatMs(percentile(directTtft, 99))}` },
+      { bench, name: 'minimal proxy added TTFT p99, c=1 (floor)', backend: 'sqlite', value: floorTtftP99, unit: 'ms', display: formatMs(floorTtftP99), baseline: `bare proxy TTFT p99 ${formatMs(percentile(minimalTtft, 99))}; Keel over it ${formatMs(percentile(gatewayTtft, 99) - percentile(minimalTtft, 99))}` },
       { bench, name: `streams completed of ${concurrentStreams} concurrent`, backend: 'sqlite', value: finished.length - stalls, unit: 'streams', display: `${finished.length} (${stalls} with a gap > 1 s)`, target: { op: '>=', value: concurrentStreams }, baseline: `largest gap p99 ${formatMs(percentile(gaps, 99))}` },
       { bench, name: `RSS growth over ${soakMs / 1000} s soak`, backend: 'sqlite', value: growthPercent, unit: '%', display: `${growthPercent.toFixed(1)} % (${early.toFixed(0)} -> ${late.toFixed(0)} MB)`, target: { op: '<', value: 10 }, baseline: `${formatNumber(soak.completed)} requests at c=32` },
     ];
     printFigures(`${bench} (same run: direct to the upstream vs through keel)`, figures);
-    const details = { direct: directSummary, gateway: gatewaySummary, directRps: directLoad.requestsPerSecond, gatewayRps: gatewayLoad.requestsPerSecond, loadTool, ttft: { direct: summarizeLatencies(directTtft), gateway: summarizeLatencies(gatewayTtft) }, streams: { finished: finished.length, stalls }, soak: { samples, completed: soak.completed } };
+    const details = { direct: directSummary, minimalProxy: minimalSummary, gateway: gatewaySummary, directRps: directLoad.requestsPerSecond, gatewayRps: gatewayLoad.requestsPerSecond, loadTool, ttft: { direct: summarizeLatencies(directTtft), minimalProxy: summarizeLatencies(minimalTtft), gateway: summarizeLatencies(gatewayTtft) }, streams: { finished: finished.length, stalls }, soak: { samples, completed: soak.completed } };
     await writeResult('gateway-overhead', { figures, details });
     return { name: bench, figures, details };
   } finally {
     await server.stop();
-    await Promise.all([upstream.stop(), pacedUpstream.stop()]);
+    await Promise.all([upstream.stop(), pacedUpstream.stop(), proxy.stop(), pacedProxy.stop()]);
     await removeTempDir(home);
   }
 }

@@ -30,7 +30,7 @@ export async function startKeelServer(options: KeelServerOptions): Promise<KeelS
   delete env.KEEL_DATABASE_URL;
   if (options.databaseUrl !== undefined) env.KEEL_DATABASE_URL = options.databaseUrl;
   const profileDir = process.env.KEEL_BENCH_CPU_PROF;
-  const nodeArgs = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`];
+  const nodeArgs = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, ...(process.env.KEEL_BENCH_CPU_PROF_INTERVAL ? [`--cpu-prof-interval=${process.env.KEEL_BENCH_CPU_PROF_INTERVAL}`] : [])];
   const server = await spawnServer({ args: [...nodeArgs, keelBundle, 'server'], env, port, readyPath: '/health' });
   const credentials = JSON.parse(await readFile(path.join(options.home, 'credentials.json'), 'utf8')) as { api_key?: string };
   if (typeof credentials.api_key !== 'string') throw new Error(`no api_key in ${options.home}/credentials.json`);

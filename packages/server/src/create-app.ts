@@ -98,9 +98,10 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
   app.addHook('preClose', async () => {
     closing = true;
   });
-  app.addHook('onSend', async (_request, reply, payload) => {
-    if (closing) reply.header('connection', 'close');
-    return payload;
+  // Callback style: an async hook would cost every answer a promise and its microtask hops before the write.
+  app.addHook('onSend', (_request, reply, payload, done) => {
+    if (closing) void reply.header('connection', 'close');
+    done(null, payload);
   });
   app.addHook('onResponse', async (request, reply) => {
     if (closing) request.raw.socket?.end();
