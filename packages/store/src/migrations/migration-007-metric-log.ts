@@ -4,7 +4,7 @@
  * at once; every other tracking read or write drains it first. PostgreSQL writes metrics directly
  * and keeps the table empty; it exists there too so that both dialects have one schema.
  *
- * `payload` is the batch's points (`sql-store/metric-log-codec.ts`), `points` their number; the
+ * `payload` is the batch's points (`sql-store/metric-log-codec.ts`; binary since migration 9), `points` their number; the
  * index lets compaction take one run's rows at a time.
  */
 export const migration007MetricLog = {

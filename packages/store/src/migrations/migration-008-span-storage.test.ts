@@ -76,7 +76,7 @@ async function checkMigration(driver: SqlDriver): Promise<void> {
   await createInsertSpans(driver)(old.map((span) => ({ projectId, span })));
   for (const span of old) await driver.run('UPDATE spans SET raw = ? WHERE project_id = ? AND trace_id = ? AND span_id = ?', [JSON.stringify(span.raw), projectId, span.traceId, span.spanId]);
 
-  expect(await runMigrations(driver, () => 2)).toEqual([8]);
+  expect(await runMigrations(driver, () => 2, 8)).toEqual([8]);
   expect(await indexNames(driver)).not.toContain('spans_by_start');
   const store = await createSqlStore(driver);
 

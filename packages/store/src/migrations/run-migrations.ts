@@ -7,6 +7,7 @@ import { migration005Gateway } from './migration-005-gateway.ts';
 import { migration006SpanGatewayKey } from './migration-006-span-gateway-key.ts';
 import { migration007MetricLog } from './migration-007-metric-log.ts';
 import { migration008SpanStorage } from './migration-008-span-storage.ts';
+import { migration009BinaryMetricLog } from './migration-009-binary-metric-log.ts';
 
 export interface Migration {
   version: number;
@@ -14,6 +15,8 @@ export interface Migration {
   sql: string;
   /** Statements run after `sql` on SQLite only (planner statistics, which PostgreSQL gathers itself). */
   sqliteOnly?: string;
+  /** Statements run after `sql` on PostgreSQL only (where the dialects' DDL differs). */
+  postgresOnly?: string;
   /** Data changes that SQL cannot make alike on both dialects, run last, in the same transaction. */
   backfill?: (tx: SqlExecutor) => Promise<void>;
 }
@@ -28,6 +31,7 @@ export const migrations: readonly Migration[] = [
   migration006SpanGatewayKey,
   migration007MetricLog,
   migration008SpanStorage,
+  migration009BinaryMetricLog,
 ];
 
 const fills: Record<Dialect, Record<string, string>> = {
@@ -56,7 +60,7 @@ export async function runMigrations(driver: SqlDriver, now: () => number = Date.
       if (tx.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(7734001)');
       const rows = await tx.all('SELECT version FROM schema_migrations WHERE version = ?', [migration.version]);
       if (rows.length > 0) return false;
-      const script = renderMigration(migration.sql, tx.dialect) + (tx.dialect === 'sqlite' ? `\n${migration.sqliteOnly ?? ''}` : '');
+      const script = `${renderMigration(migration.sql, tx.dialect)}\n${(tx.dialect === 'sqlite' ? migration.sqliteOnly : migration.postgresOnly) ?? ''}`;
       for (const statement of splitStatements(script)) await tx.run(statement);
       await migration.backfill?.(tx);
       await tx.run('INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)', [migration.version, migration.name, now()]);

@@ -61,7 +61,7 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}): 
       const metrics: Metric[] = [];
       let points = 0;
       for (const row of rows) {
-        decodeMetricLog(String(row.payload), metrics);
+        decodeMetricLog(row.payload, metrics);
         points += Number(row.points);
       }
       await writeMetrics(tx, runPk, metrics);
