@@ -109,26 +109,9 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     const floorP99 = minimalSummary.p99Ms - directSummary.p99Ms;
     note(`c=1: direct p50 ${formatMs(directSummary.p50Ms)} p99 ${formatMs(directSummary.p99Ms)}; minimal proxy p50 ${formatMs(minimalSummary.p50Ms)} p99 ${formatMs(minimalSummary.p99Ms)}; gateway p50 ${formatMs(gatewaySummary.p50Ms)} p99 ${formatMs(gatewaySummary.p99Ms)}`);
 
-    // 2. Throughput at concurrency 128: with wrk where installed (its C client takes far less of
-    // the two cores than the Node load generator), else with the Node load generator.
-    const loadTool = hasWrk() ? 'wrk' : 'node';
-    const throughput = async (target: typeof direct, label: string): Promise<number> => {
-      if (loadTool === 'wrk') {
-        const result = await runWrk(`${new URL(target.baseUrl).origin}${target.path}`, { connections: 128, seconds: throughputMs / 1000, body: chatBody, headers: target.headers });
-        if (result.errors > 0) throw new Error(`${label}: ${result.errors} of ${result.requests} requests failed`);
-        return result.requestsPerSecond;
-      }
-      const load = await runLoad({ baseUrl: target.baseUrl, concurrency: 128, durationMs: throughputMs, headers: target.headers, request: () => ({ method: 'POST', path: target.path, body: chatBody }) });
-      requireNoErrors(label, load);
-      return load.requestsPerSecond;
-    };
-    const directRps = await throughput(direct, 'direct c=128');
-    const gatewayRps = await throughput(gateway, 'gateway c=128');
-    const directLoad = { requestsPerSecond: directRps };
-    const gatewayLoad = { requestsPerSecond: gatewayRps };
-    note(`c=128 (${loadTool}): direct ${formatNumber(directRps)}/s, gateway ${formatNumber(gatewayRps)}/s`);
-
-    // 3. Streamed time to first token at concurrency 1 (upstream: 20 ms, then a chunk every 20 ms).
+    // 2. Streamed time to first token at concurrency 1 (upstream: 20 ms, then a chunk every 20 ms),
+    // like the added latency on a quiet server: after the c=128 load, the spans of its requests are
+    // still being written for a while, and every path measured then shares the two cores with that.
     const agent = keepAliveAgent(concurrentStreams + 8);
     const pacedStream = streamBody.replace('bench-model', 'paced-model');
     const directTtft: number[] = [];
@@ -148,6 +131,25 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     const addedTtftP99 = percentile(gatewayTtft, 99) - percentile(directTtft, 99);
     const floorTtftP99 = percentile(minimalTtft, 99) - percentile(directTtft, 99);
     note(`TTFT p99: direct ${formatMs(percentile(directTtft, 99))}, minimal proxy ${formatMs(percentile(minimalTtft, 99))}, gateway ${formatMs(percentile(gatewayTtft, 99))}`);
+
+    // 3. Throughput at concurrency 128: with wrk where installed (its C client takes far less of
+    // the two cores than the Node load generator), else with the Node load generator.
+    const loadTool = hasWrk() ? 'wrk' : 'node';
+    const throughput = async (target: typeof direct, label: string): Promise<number> => {
+      if (loadTool === 'wrk') {
+        const result = await runWrk(`${new URL(target.baseUrl).origin}${target.path}`, { connections: 128, seconds: throughputMs / 1000, body: chatBody, headers: target.headers });
+        if (result.errors > 0) throw new Error(`${label}: ${result.errors} of ${result.requests} requests failed`);
+        return result.requestsPerSecond;
+      }
+      const load = await runLoad({ baseUrl: target.baseUrl, concurrency: 128, durationMs: throughputMs, headers: target.headers, request: () => ({ method: 'POST', path: target.path, body: chatBody }) });
+      requireNoErrors(label, load);
+      return load.requestsPerSecond;
+    };
+    const directRps = await throughput(direct, 'direct c=128');
+    const gatewayRps = await throughput(gateway, 'gateway c=128');
+    const directLoad = { requestsPerSecond: directRps };
+    const gatewayLoad = { requestsPerSecond: gatewayRps };
+    note(`c=128 (${loadTool}): direct ${formatNumber(directRps)}/s, gateway ${formatNumber(gatewayRps)}/s`);
 
     // 4. Concurrent streams through the gateway: all complete, no long gaps between chunks.
     const streams = await Promise.all(Array.from({ length: concurrentStreams }, () => timeStream(agent, new URL(server.url), chatPath, gatewayHeaders, pacedStream).catch(() => null)));
