@@ -1,14 +1,7 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { afterAll, describe, expect, it } from 'vitest';
-import { createPostgresTestSchema, type PostgresTestSchema } from '@keel/testing';
-import { createPgliteDriver } from '../drivers/pglite-driver.ts';
-import { createPostgresDriver } from '../drivers/postgres-driver.ts';
+import { describe, expect, it } from 'vitest';
 import type { SqlDriver } from '../drivers/sql-driver.ts';
-import { createSqliteDriver } from '../drivers/sqlite-driver.ts';
 import { createSqlStore } from '../sql-store/create-sql-store.ts';
+import { migrationTestDrivers } from './migration-test-drivers.ts';
 import { runMigrations } from './run-migrations.ts';
 
 const t0Us = Date.UTC(2025, 0, 1) * 1000;
@@ -71,35 +64,17 @@ async function checkBackfill(driver: SqlDriver): Promise<void> {
 }
 
 describe('migration 6: the gateway key of spans stored before it', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
+  const drivers = migrationTestDrivers('backfill');
 
   it('is read from raw on SQLite', async () => {
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'keel-backfill-'));
-    const driver = createSqliteDriver({ filename: path.join(directory, 'keel.db') });
-    cleanups.push(async () => {
-      await driver.close();
-      rmSync(directory, { recursive: true, force: true });
-    });
-    await checkBackfill(driver);
+    await checkBackfill(drivers.sqlite());
   });
 
   it('is read from raw on PGlite', async () => {
-    const instance = await PGlite.create();
-    cleanups.push(() => instance.close());
-    await checkBackfill(await createPgliteDriver({ instance }));
+    await checkBackfill(await drivers.pglite());
   });
 
-  const postgresUrl = process.env.KEEL_TEST_POSTGRES_URL;
-  it.skipIf(postgresUrl === undefined || postgresUrl === '')('is read from raw on PostgreSQL', async () => {
-    const schema: PostgresTestSchema = await createPostgresTestSchema(String(postgresUrl));
-    const driver = await createPostgresDriver({ connectionString: schema.url, maxConnections: 2 });
-    cleanups.push(async () => {
-      await driver.close();
-      await schema.drop();
-    });
-    await checkBackfill(driver);
+  it.skipIf(drivers.postgresUrl === undefined)('is read from raw on PostgreSQL', async () => {
+    await checkBackfill(await drivers.postgres());
   });
 });

@@ -1,16 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { SpanRecord } from '@keel/spec';
-import { createPostgresTestSchema, type PostgresTestSchema } from '@keel/testing';
-import { createPgliteDriver } from '../drivers/pglite-driver.ts';
-import { createPostgresDriver } from '../drivers/postgres-driver.ts';
 import type { SqlDriver } from '../drivers/sql-driver.ts';
-import { createSqliteDriver } from '../drivers/sqlite-driver.ts';
 import { createSqlStore } from '../sql-store/create-sql-store.ts';
 import { createInsertSpans } from '../sql-store/trace-insert-spans.ts';
+import { migrationTestDrivers } from './migration-test-drivers.ts';
 import { runMigrations } from './run-migrations.ts';
 
 const t0Us = Date.UTC(2025, 0, 1) * 1000;
@@ -124,35 +117,17 @@ async function checkMigration(driver: SqlDriver): Promise<void> {
 }
 
 describe('migration 8: span storage', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
+  const drivers = migrationTestDrivers('migration-8');
 
   it('keeps spans stored before it readable as they were, on SQLite', async () => {
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'keel-migration-8-'));
-    const driver = createSqliteDriver({ filename: path.join(directory, 'keel.db') });
-    cleanups.push(async () => {
-      await driver.close();
-      rmSync(directory, { recursive: true, force: true });
-    });
-    await checkMigration(driver);
+    await checkMigration(drivers.sqlite());
   });
 
   it('keeps spans stored before it readable as they were, on PGlite', async () => {
-    const instance = await PGlite.create();
-    cleanups.push(() => instance.close());
-    await checkMigration(await createPgliteDriver({ instance }));
+    await checkMigration(await drivers.pglite());
   });
 
-  const postgresUrl = process.env.KEEL_TEST_POSTGRES_URL;
-  it.skipIf(postgresUrl === undefined || postgresUrl === '')('keeps spans stored before it readable as they were, on PostgreSQL', async () => {
-    const schema: PostgresTestSchema = await createPostgresTestSchema(String(postgresUrl));
-    const driver = await createPostgresDriver({ connectionString: schema.url, maxConnections: 2 });
-    cleanups.push(async () => {
-      await driver.close();
-      await schema.drop();
-    });
-    await checkMigration(driver);
+  it.skipIf(drivers.postgresUrl === undefined)('keeps spans stored before it readable as they were, on PostgreSQL', async () => {
+    await checkMigration(await drivers.postgres());
   });
 });

@@ -1,16 +1,9 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { PGlite } from '@electric-sql/pglite';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { Metric } from '@keel/spec';
-import { createPostgresTestSchema, type PostgresTestSchema } from '@keel/testing';
-import { createPgliteDriver } from '../drivers/pglite-driver.ts';
-import { createPostgresDriver } from '../drivers/postgres-driver.ts';
 import type { SqlDriver } from '../drivers/sql-driver.ts';
-import { createSqliteDriver } from '../drivers/sqlite-driver.ts';
 import { createSqlStore } from '../sql-store/create-sql-store.ts';
 import { decodeMetricLog } from '../sql-store/metric-log-codec.ts';
+import { migrationTestDrivers } from './migration-test-drivers.ts';
 import { runMigrations } from './run-migrations.ts';
 
 /** A row as log-batch wrote it before migration 9: JSON text, NaN as a string. */
@@ -42,18 +35,10 @@ async function migrateWithWaitingRow(driver: SqlDriver): Promise<void> {
 }
 
 describe('migration 9: binary metric log', () => {
-  const cleanups: (() => Promise<void>)[] = [];
-  afterAll(async () => {
-    for (const cleanup of cleanups.reverse()) await cleanup();
-  });
+  const drivers = migrationTestDrivers('migration-9');
 
   it('keeps a batch waiting in the log on SQLite, which compaction then stores beside new binary batches', async () => {
-    const directory = mkdtempSync(path.join(os.tmpdir(), 'keel-migration-9-'));
-    const driver = createSqliteDriver({ filename: path.join(directory, 'keel.db') });
-    cleanups.push(async () => {
-      await driver.close();
-      rmSync(directory, { recursive: true, force: true });
-    });
+    const driver = drivers.sqlite();
     await migrateWithWaitingRow(driver);
     const [kept] = await driver.all('SELECT typeof(payload) AS type FROM metric_log');
     expect(kept?.type).toBe('text');
@@ -77,19 +62,10 @@ describe('migration 9: binary metric log', () => {
   });
 
   it('converts the column in place on PGlite', async () => {
-    const instance = await PGlite.create();
-    cleanups.push(() => instance.close());
-    await migrateWithWaitingRow(await createPgliteDriver({ instance }));
+    await migrateWithWaitingRow(await drivers.pglite());
   });
 
-  const postgresUrl = process.env.KEEL_TEST_POSTGRES_URL;
-  it.skipIf(postgresUrl === undefined || postgresUrl === '')('converts the column in place on PostgreSQL', async () => {
-    const schema: PostgresTestSchema = await createPostgresTestSchema(String(postgresUrl));
-    const driver = await createPostgresDriver({ connectionString: schema.url, maxConnections: 2 });
-    cleanups.push(async () => {
-      await driver.close();
-      await schema.drop();
-    });
-    await migrateWithWaitingRow(driver);
+  it.skipIf(drivers.postgresUrl === undefined)('converts the column in place on PostgreSQL', async () => {
+    await migrateWithWaitingRow(await drivers.postgres());
   });
 });
