@@ -25,6 +25,7 @@ export interface GatewayOverheadOptions {
 }
 
 const upstreamLatencyMs = 20;
+const ttftStreamsPerRound = 150;
 const chatBody = JSON.stringify({ model: 'bench-model', max_tokens: 64, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Say something about foxes and dogs.' }] });
 const streamBody = JSON.stringify({ model: 'bench-model', max_tokens: 64, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Stream something about foxes.' }] });
 
@@ -49,7 +50,9 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
   note(`\n== ${bench}: upstream latency ${upstreamLatencyMs} ms; ${rounds} x ${sequential} sequential each way; ${throughputMs / 1000} s at c=128 each way; ${concurrentStreams} concurrent streams; ${soakMs / 1000} s soak`);
   const home = await makeTempDir('gateway');
   const upstream = await startFakeUpstream(upstreamLatencyMs);
-  const pacedUpstream = await startFakeUpstream(upstreamLatencyMs, 20);
+  // A short reply (a role chunk, four words, the finish and usage chunks): a stream takes about
+  // 120 ms, so the time-to-first-token p99 rests on 600 streams per path, not a handful.
+  const pacedUpstream = await startFakeUpstream(upstreamLatencyMs, 20, 'Foxes run fast today.');
   const proxy = await startMinimalProxy(upstream.baseURL);
   const pacedProxy = await startMinimalProxy(pacedUpstream.baseURL);
   const server = await startKeelServer({ home });
@@ -118,7 +121,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     const minimalTtft: number[] = [];
     const gatewayTtft: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
-      for (let index = 0; index < 50; index += 1) {
+      for (let index = 0; index < ttftStreamsPerRound; index += 1) {
         const d = await timeStream(agent, new URL(pacedUpstream.baseURL), directPath(pacedUpstream.baseURL, chatPath), upstreamHeaders, pacedStream);
         const m = await timeStream(agent, new URL(pacedProxy.baseURL), directPath(pacedProxy.baseURL, chatPath), upstreamHeaders, pacedStream);
         const g = await timeStream(agent, new URL(server.url), chatPath, gatewayHeaders, pacedStream);

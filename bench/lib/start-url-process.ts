@@ -29,9 +29,9 @@ async function startUrlProcess(scriptName: string, args: string[]): Promise<UrlP
   };
 }
 
-/** bench/lib/fake-upstream-process.ts: a fake OpenAI upstream with a fixed latency (and a pace between streamed chunks). */
-export function startFakeUpstream(latencyMs: number, chunkIntervalMs = 0): Promise<UrlProcess> {
-  return startUrlProcess('fake-upstream-process.ts', [String(latencyMs), String(chunkIntervalMs)]);
+/** bench/lib/fake-upstream-process.ts: a fake OpenAI upstream with a fixed latency (and a pace between streamed chunks, and its reply when given). */
+export function startFakeUpstream(latencyMs: number, chunkIntervalMs = 0, reply?: string): Promise<UrlProcess> {
+  return startUrlProcess('fake-upstream-process.ts', [String(latencyMs), String(chunkIntervalMs), ...(reply === undefined ? [] : [reply])]);
 }
 
 /** bench/lib/minimal-proxy-process.ts in front of `upstreamBaseURL`: the floor any Node gateway pays for its extra hop. */
