@@ -1,13 +1,15 @@
 import http from 'node:http';
-import { Agent, request } from 'undici';
+import { Agent } from 'undici';
 
 /**
  * The least a Node gateway does, as a floor for the gateway bench: `tsx bench/lib/minimal-proxy-process.ts <upstream base URL>`
  * serves POSTs by reading the JSON body, parsing and re-serialising it, sending it upstream over
- * undici's keep-alive pool (Keel's upstream client and settings), parsing the answer and sending
+ * undici's keep-alive pool, called as Keel's upstream client calls it (`agent.request` with origin and
+ * path), parsing the answer and sending
  * it back (a streamed answer is passed through chunk by chunk). No auth, routing, limits, accounting or tracing. Prints its base URL as one JSON line.
  */
 const upstream = new URL(process.argv[2] ?? '');
+const upstreamPath = upstream.pathname.replace(/\/$/, '');
 const agent = new Agent({ connections: 256, pipelining: 1, keepAliveTimeout: 30_000, headersTimeout: 0, bodyTimeout: 0 });
 
 const server = http.createServer((incoming, outgoing) => {
@@ -17,7 +19,8 @@ const server = http.createServer((incoming, outgoing) => {
     const parsed = JSON.parse(Buffer.concat(chunks).toString('utf8')) as { stream?: unknown };
     const streamed = parsed.stream === true;
     const forwarded = JSON.stringify(parsed);
-    request(`${upstream.origin}${upstream.pathname.replace(/\/$/, '')}${(incoming.url ?? '').replace(/^\/v1/, '')}`, { method: 'POST', headers: { authorization: incoming.headers.authorization ?? '', 'content-type': 'application/json' }, body: forwarded, dispatcher: agent })
+    agent
+      .request({ origin: upstream.origin, path: `${upstreamPath}${(incoming.url ?? '').replace(/^\/v1/, '')}`, method: 'POST', headers: { authorization: incoming.headers.authorization ?? '', 'content-type': 'application/json' }, body: forwarded })
       .then(async (answer) => {
         if (streamed) {
           // Server-sent events pass through chunk by chunk as they arrive.
@@ -32,6 +35,11 @@ const server = http.createServer((incoming, outgoing) => {
         outgoing.end(text);
       })
       .catch((error: unknown) => {
+        // A stream that fails part way has sent its status already: the client sees the connection end.
+        if (outgoing.headersSent) {
+          outgoing.destroy();
+          return;
+        }
         outgoing.writeHead(502, { 'content-type': 'application/json' });
         outgoing.end(JSON.stringify({ error: { message: error instanceof Error ? error.message : String(error) } }));
       });
