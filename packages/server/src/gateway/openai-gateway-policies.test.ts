@@ -52,8 +52,14 @@ async function spanOf(requestId: string): Promise<WireSpan> {
   throw new Error(`no span for ${requestId}`);
 }
 
-async function usageRow(key: string): Promise<Record<string, number | string | null> | undefined> {
+/** Accounting runs a few milliseconds after each answer, and usage is written every second: both are flushed. */
+async function flushUsage(): Promise<void> {
+  await server.server.services.gateway.flush();
   await server.server.services.gatewayUsage.flush();
+}
+
+async function usageRow(key: string): Promise<Record<string, number | string | null> | undefined> {
+  await flushUsage();
   const answer = await api('GET', '/api/v1/gateway/usage?group_by=key');
   return (answer.json as { rows: Record<string, number | string | null>[] }).rows.find((row) => row.key === key);
 }
@@ -200,7 +206,7 @@ describe('gateway limits, budgets, caches and traces', () => {
     await configure(config());
     const key = await createKey('reporter');
     for (let index = 0; index < 3; index += 1) await client(key).chat.completions.create({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'a b c' }] });
-    await server.server.services.gatewayUsage.flush();
+    await flushUsage();
     const answer = await api('GET', '/api/v1/gateway/usage?group_by=day,key,model&key=reporter');
     const rows = (answer.json as { rows: { day: string; key: string; model: string; requests: number; input_tokens: number; cost_usd: number }[] }).rows;
     expect(rows).toHaveLength(1);
