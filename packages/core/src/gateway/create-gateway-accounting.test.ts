@@ -12,7 +12,7 @@ function callOf(requestId: string, projectId = 1): AccountedCall {
     context: { signal: new AbortController().signal, requestId, noStore: false },
     startMs: 1_000,
     reservation: null,
-    outcome: { ...emptyOutcome('off'), target: { provider: 'openai', model: 'gpt-4o-mini' }, responseModel: 'gpt-4o-mini', usage: { inputTokens: 3, outputTokens: 5, cachedInputTokens: 0, estimated: false }, firstTokenMs: 1_010 },
+    outcome: { ...emptyOutcome('off'), target: { provider: 'openai', model: 'gpt-4o-mini', weight: 1 }, responseModel: 'gpt-4o-mini', usage: { inputTokens: 3, outputTokens: 5, cachedInputTokens: 0, estimated: false }, firstTokenMs: 1_010 },
     providerType: 'openai',
     recordBodies: false,
   };
