@@ -2,6 +2,7 @@ import { type BenchResult, type Figure, printFigures, targetText, verdict } from
 import { note } from './lib/progress.ts';
 import { printTable } from './lib/print-table.ts';
 import { removeTempDir } from './lib/temp-dir.ts';
+import { waitForQuietMachine } from './lib/wait-for-quiet-machine.ts';
 import { machineInfo, writeResult } from './lib/write-result.ts';
 import { gatewayOverhead } from './gateway-overhead.ts';
 import { logBatchIngestion } from './log-batch-ingestion.ts';
@@ -31,6 +32,12 @@ function printSideBySide(sqlite: readonly Figure[], postgres: readonly Figure[])
   printTable('SQLite and PostgreSQL side by side', ['figure', 'SQLite', 'PostgreSQL', 'target', 'PostgreSQL baseline (same run)'], rows);
 }
 
+/** Runs one bench once the machine is quiet (what the previous one left running stays out of its figures). */
+async function quietly<T>(label: string, bench: () => Promise<T>): Promise<T> {
+  await waitForQuietMachine(label);
+  return bench();
+}
+
 async function main(): Promise<void> {
   const started = performance.now();
   const machine = machineInfo();
@@ -38,42 +45,42 @@ async function main(): Promise<void> {
   const results: BenchResult[] = [];
   const keptHomes: string[] = [];
   try {
-    results.push(await logBatchIngestion());
-    results.push(await smallBatchRate());
-    const search = await runSearchLatency({ keepHome: true });
+    results.push(await quietly('log-batch', () => logBatchIngestion()));
+    results.push(await quietly('small-batch', () => smallBatchRate()));
+    const search = await quietly('runs/search', () => runSearchLatency({ keepHome: true }));
     results.push(search);
     if (search.home !== undefined) keptHomes.push(search.home);
-    const history = await metricDownsampling({ keepHome: true });
+    const history = await quietly('downsampling', () => metricDownsampling({ keepHome: true }));
     results.push(history);
     if (history.home !== undefined) keptHomes.push(history.home);
     results.push(
-      await serverMemory({
+      await quietly('memory', () => serverMemory({
         seededHomes: [
           ...(search.home === undefined ? [] : [{ label: 'home with 10,000 seeded runs', home: search.home }]),
           ...(history.home === undefined ? [] : [{ label: 'home with a 1,000,000-point history', home: history.home }]),
         ],
-      }),
+      })),
     );
   } finally {
     for (const home of keptHomes) await removeTempDir(home);
   }
   // Tracing (SQLite): the overload offers twice the spans/s the ingest bench measured in this run.
   note('\n-- tracing');
-  const ingest = await otlpIngest();
+  const ingest = await quietly('otlp ingest', () => otlpIngest());
   results.push(ingest);
-  results.push(await traceQueryLatency());
-  results.push(await promptFetch());
-  results.push(await otlpOverload({ capacitySpansPerSecond: ingest.spansPerSecond }));
-  results.push(await sdkSpanOverhead());
+  results.push(await quietly('trace query', () => traceQueryLatency()));
+  results.push(await quietly('prompt fetch', () => promptFetch()));
+  results.push(await quietly('overload', () => otlpOverload({ capacitySpansPerSecond: ingest.spansPerSecond })));
+  results.push(await quietly('sdk span', () => sdkSpanOverhead()));
   note('\n-- gateway');
-  results.push(await gatewayOverhead());
+  results.push(await quietly('gateway', () => gatewayOverhead()));
   note('\n-- web UI');
-  results.push(await webUi());
+  results.push(await quietly('web UI', () => webUi()));
   const postgresUrl = process.env.KEEL_TEST_POSTGRES_URL;
   const postgres: BenchResult[] = [];
   if (postgresUrl !== undefined && postgresUrl !== '') {
-    postgres.push(await logBatchIngestion({ backend: 'postgres', postgresUrl }));
-    postgres.push(await runSearchLatency({ backend: 'postgres', postgresUrl }));
+    postgres.push(await quietly('log-batch postgres', () => logBatchIngestion({ backend: 'postgres', postgresUrl })));
+    postgres.push(await quietly('runs/search postgres', () => runSearchLatency({ backend: 'postgres', postgresUrl })));
   } else {
     note('\nKEEL_TEST_POSTGRES_URL is not set: PostgreSQL runs skipped');
   }
