@@ -1,6 +1,7 @@
 import { readProcStatusMb } from './lib/rss-sampler.ts';
 import { type BenchResult, type Figure, printFigures } from './lib/figure.ts';
 import { formatMs, formatNumber } from './lib/format-number.ts';
+import { configureBenchGateway } from './lib/configure-bench-gateway.ts';
 import { keepAliveAgent } from './lib/http-request.ts';
 import { startKeelServer } from './lib/keel-server.ts';
 import { requireNoErrors, runLoad } from './lib/load-generator.ts';
@@ -26,11 +27,12 @@ export interface GatewayOverheadOptions {
 
 const upstreamLatencyMs = 20;
 const ttftStreamsPerRound = 150;
-const chatBody = JSON.stringify({ model: 'bench-model', max_tokens: 64, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Say something about foxes and dogs.' }] });
+/** The chat request every c=1 and c=128 figure sends. */
+export const chatBody = JSON.stringify({ model: 'bench-model', max_tokens: 64, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Say something about foxes and dogs.' }] });
 const streamBody = JSON.stringify({ model: 'bench-model', max_tokens: 64, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Stream something about foxes.' }] });
 
 /** The upstream's own path for a gateway path: the fake serves `/v1/...` at its root. */
-function directPath(baseURL: string, path: string): string {
+export function directPath(baseURL: string, path: string): string {
   return `${new URL(baseURL).pathname.replace(/\/v1$/, '')}${path}`;
 }
 
@@ -57,27 +59,10 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
   const pacedProxy = await startMinimalProxy(pacedUpstream.baseURL);
   const server = await startKeelServer({ home });
   try {
-    const admin = { authorization: `Bearer ${server.apiKey}`, 'content-type': 'application/json' };
-    const limits = { rpm: 100_000_000, tpm: 2_000_000_000, budget_usd_day: 1_000_000, budget_usd_month: 10_000_000 };
-    const put = await fetch(`${server.url}/api/v1/gateway/config`, {
-      method: 'PUT',
-      headers: admin,
-      body: JSON.stringify({
-        providers: [
-          { name: 'fake', type: 'openai', base_url: upstream.baseURL, api_key: 'sk-bench' },
-          { name: 'paced', type: 'openai', base_url: pacedUpstream.baseURL, api_key: 'sk-bench' },
-        ],
-        models: [
-          { name: 'bench-model', targets: [{ provider: 'fake', model: 'gpt-4o-mini' }] },
-          { name: 'paced-model', targets: [{ provider: 'paced', model: 'gpt-4o-mini' }] },
-        ],
-        limits,
-      }),
-    });
-    if (put.status !== 200) throw new Error(`gateway config: ${put.status} ${await put.text()}`);
-    const created = await fetch(`${server.url}/api/v1/gateway/keys`, { method: 'POST', headers: admin, body: JSON.stringify({ name: 'bench', limits }) });
-    if (created.status !== 201) throw new Error(`virtual key: ${created.status} ${await created.text()}`);
-    const { secret } = (await created.json()) as { secret: string };
+    const secret = await configureBenchGateway(server, [
+      { provider: 'fake', model: 'bench-model', baseURL: upstream.baseURL },
+      { provider: 'paced', model: 'paced-model', baseURL: pacedUpstream.baseURL },
+    ]);
     const gatewayHeaders = { authorization: `Bearer ${secret}` };
     const upstreamHeaders = { authorization: 'Bearer sk-bench' };
     const chatPath = '/v1/chat/completions';

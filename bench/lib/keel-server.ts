@@ -17,6 +17,8 @@ export interface KeelServerOptions {
   home: string;
   /** KEEL_DATABASE_URL; SQLite at <home>/keel.db when absent. */
   databaseUrl?: string;
+  /** A bundle other than `keelBundle` (its span writer beside it, as `node scripts/build.mjs --outfile=PATH` writes them). */
+  bundle?: string;
 }
 
 /**
@@ -24,14 +26,15 @@ export interface KeelServerOptions {
  * the server runs with --cpu-prof and writes a profile there when it stops.
  */
 export async function startKeelServer(options: KeelServerOptions): Promise<KeelServer> {
-  if (!existsSync(keelBundle)) throw new Error(`${keelBundle} is missing: run node scripts/build.mjs first (npm run bench does)`);
+  const bundle = options.bundle === undefined ? keelBundle : path.resolve(options.bundle);
+  if (!existsSync(bundle)) throw new Error(`${bundle} is missing: run node scripts/build.mjs first (npm run bench does)`);
   const port = await freePort();
   const env: NodeJS.ProcessEnv = { ...process.env, KEEL_HOME: options.home, KEEL_PORT: String(port), KEEL_LOG_LEVEL: 'warn' };
   delete env.KEEL_DATABASE_URL;
   if (options.databaseUrl !== undefined) env.KEEL_DATABASE_URL = options.databaseUrl;
   const profileDir = process.env.KEEL_BENCH_CPU_PROF;
   const nodeArgs = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, ...(process.env.KEEL_BENCH_CPU_PROF_INTERVAL ? [`--cpu-prof-interval=${process.env.KEEL_BENCH_CPU_PROF_INTERVAL}`] : [])];
-  const server = await spawnServer({ args: [...nodeArgs, keelBundle, 'server'], env, port, readyPath: '/health' });
+  const server = await spawnServer({ args: [...nodeArgs, bundle, 'server'], env, port, readyPath: '/health' });
   const credentials = JSON.parse(await readFile(path.join(options.home, 'credentials.json'), 'utf8')) as { api_key?: string };
   if (typeof credentials.api_key !== 'string') throw new Error(`no api_key in ${options.home}/credentials.json`);
   return { ...server, home: options.home, apiKey: credentials.api_key };
