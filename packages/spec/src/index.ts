@@ -27,3 +27,5 @@ export * from './native/gateway-schemas.ts';
 export type * from './ports/gateway-limit-store.ts';
 export type * from './ports/gateway-cache-store.ts';
 export type * from './ports/gateway-store.ts';
+export * from './gateway/wire-checks.ts';
+export * from './gateway/is-common-chat-request.ts';

@@ -1,7 +1,7 @@
 import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
-import { chatCompletionRequestSchema, embeddingsRequestSchema, type Principal } from '@keel/spec';
+import { chatCompletionRequestSchema, embeddingsRequestSchema, isCommonChatRequest, type Principal } from '@keel/spec';
 import { type GatewayCallContext, type GatewayCaller, type GatewayService, randomHex } from '@keel/core';
 import { type AnyRouteSpec, defineRoute } from '../http/route-spec.ts';
 import { toOpenAiError } from './to-openai-error.ts';
@@ -75,6 +75,7 @@ export function openAiGatewayRoutes(services: { gateway: GatewayService }): AnyR
       api: 'openai',
       summary: 'OpenAI chat completions through the gateway: routing, fallbacks, caching, limits, tracing',
       body: chatCompletionRequestSchema,
+      acceptsBody: isCommonChatRequest,
       handler: async ({ principal, body, request, reply }) => {
         const context = contextOf(request, reply);
         const answer = await services.gateway.chat(callerOf(principal), body, context);

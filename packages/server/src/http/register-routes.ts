@@ -3,6 +3,7 @@ import type { FastifyInstance, FastifyRequest } from 'fastify';
 import { KeelError, type Principal } from '@keel/spec';
 import { apiKeyPrefix, type AuthService, type VirtualKeyAuthenticator } from '@keel/core';
 import { readCredentials } from './read-credentials.ts';
+import type { z } from 'zod';
 import type { AnyRouteSpec } from './route-spec.ts';
 
 declare module 'fastify' {
@@ -43,6 +44,10 @@ function requireJsonContentType(request: FastifyRequest): void {
   if (media !== 'application/json') throw new KeelError('INVALID_PARAMETER_VALUE', `Bad Request. Content-Type must be application/json, not '${media}'.`);
 }
 
+function parseBody(schema: z.ZodType, acceptsBody: AnyRouteSpec['acceptsBody'], value: unknown): unknown {
+  return acceptsBody?.(value) === true ? value : schema.parse(value);
+}
+
 /**
  * Registers routes declared with `defineRoute`: the key is checked before the body is read, then
  * params, query and body are parsed with the route's zod schemas, then the handler runs.
@@ -66,7 +71,7 @@ export function registerRoutes(app: FastifyInstance, specs: readonly AnyRouteSpe
         const query: unknown = spec.query === undefined ? request.query : spec.query.parse(request.query ?? {});
         // An upload with no body (an empty file, Content-Length: 0) never reaches a content parser.
         if (spec.rawBody === true && (request.body === undefined || request.body === null)) request.body = Readable.from([]);
-        const body: unknown = spec.rawBody ? request.body : spec.body === undefined ? undefined : spec.body.parse(request.body ?? {});
+        const body: unknown = spec.rawBody ? request.body : spec.body === undefined ? undefined : parseBody(spec.body, spec.acceptsBody, request.body ?? {});
         const result = await spec.handler({ principal, body, query, params, request, reply });
         if (result !== undefined && !reply.sent) return reply.send(result);
         return reply;

@@ -27,6 +27,11 @@ export interface RouteSpec<Body = unknown, Query = unknown, Params = unknown> {
   api: RouteApi;
   summary: string;
   body?: z.ZodType<Body>;
+  /**
+   * A fast check for the body's common shapes, no looser than `body`, whose parse must return an
+   * accepted value unchanged: when it says yes the value is used as it is and `body` is skipped.
+   */
+  acceptsBody?: (value: unknown) => value is Body;
   query?: z.ZodType<Query>;
   params?: z.ZodType<Params>;
   response?: z.ZodType;

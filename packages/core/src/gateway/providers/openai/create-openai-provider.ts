@@ -5,6 +5,7 @@ import type { ChatProvider, ChatResult, ProviderCallContext, StreamChunk } from 
 import { readSseEvents } from '../read-sse-events.ts';
 import { UpstreamError } from '../upstream-error.ts';
 import { readBodyText, withIdleTimeout } from '../with-idle-timeout.ts';
+import { isUpstreamChunk, isUpstreamCompletion } from './is-upstream-completion.ts';
 import { upstreamChunkSchema, upstreamCompletionSchema, upstreamEmbeddingsSchema } from './openai-response-schemas.ts';
 
 export interface OpenAiProviderOptions {
@@ -58,6 +59,19 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvid
     }
   }
 
+  // The fast checks answer for the common shapes; the schemas decide the rest and word the errors.
+  function chunkOf(value: unknown): ChatCompletionChunk {
+    const parsed = upstreamChunkSchema.safeParse(value);
+    if (!parsed.success) throw badResponse(`a stream event that is not a chat.completion.chunk: ${parsed.error.issues[0]?.message ?? ''}`);
+    return parsed.data as unknown as ChatCompletionChunk;
+  }
+
+  function completionOf(value: unknown): ChatCompletion {
+    const parsed = upstreamCompletionSchema.safeParse(value);
+    if (!parsed.success) throw badResponse(`a completion of the wrong shape: ${parsed.error.issues[0]?.message ?? ''}`);
+    return parsed.data as unknown as ChatCompletion;
+  }
+
   async function* streamChunks(body: AsyncIterable<Uint8Array>, idleMs: number, abort: () => void): AsyncGenerator<StreamChunk> {
     let finished = false;
     for await (const event of readSseEvents(withIdleTimeout(body, idleMs, options.name, abort))) {
@@ -68,10 +82,9 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvid
         const message = typeof error === 'object' && error !== null && typeof (error as { message?: unknown }).message === 'string' ? (error as { message: string }).message : JSON.stringify(error);
         throw new UpstreamError({ failure: 'bad_response', message: `${options.name} failed mid-stream: ${message}`, upstreamBody: value });
       }
-      const parsed = upstreamChunkSchema.safeParse(value);
-      if (!parsed.success) throw badResponse(`a stream event that is not a chat.completion.chunk: ${parsed.error.issues[0]?.message ?? ''}`);
-      if (parsed.data.choices.some((choice) => choice.finish_reason !== null && choice.finish_reason !== undefined)) finished = true;
-      yield { chunk: parsed.data as unknown as ChatCompletionChunk, raw: event.data };
+      const chunk = isUpstreamChunk(value) ? value : chunkOf(value);
+      if (chunk.choices.some((choice) => choice.finish_reason !== null && choice.finish_reason !== undefined)) finished = true;
+      yield { chunk, raw: event.data };
     }
     // Some servers end without [DONE]; a stream that never finished a choice was cut off.
     if (!finished) throw badResponse('a stream that ended before the answer was finished');
@@ -86,9 +99,8 @@ export function createOpenAiProvider(options: OpenAiProviderOptions): ChatProvid
       const call = await callUpstream(options.http, options.name, urlFor('chat/completions', request.model), stream ? streamHeaders : headers, JSON.stringify(body), context, options.nowMs);
       if (stream) return { stream: true, chunks: streamChunks(call.response.body, context.timeoutMs, call.abort) };
       const text = await readBodyText(call.response.body, context.timeoutMs, options.name, call.abort, maxBodyBytes);
-      const parsed = upstreamCompletionSchema.safeParse(parseJson(text, 'a completion'));
-      if (!parsed.success) throw badResponse(`a completion of the wrong shape: ${parsed.error.issues[0]?.message ?? ''}`);
-      return { stream: false, completion: parsed.data as unknown as ChatCompletion, raw: text };
+      const value = parseJson(text, 'a completion');
+      return { stream: false, completion: isUpstreamCompletion(value) ? value : completionOf(value), raw: text };
     },
 
     async embed(request: EmbeddingsRequest, context: ProviderCallContext): Promise<EmbeddingsResponse> {
