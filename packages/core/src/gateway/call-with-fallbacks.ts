@@ -1,6 +1,7 @@
 import type { RouteTarget } from '@keel/spec';
 import type { CircuitBreakerPolicy, CircuitBreakers } from './create-circuit-breakers.ts';
 import { isUpstreamError, UpstreamError } from './providers/upstream-error.ts';
+import type { CallSignal } from './call-signal.ts';
 
 export interface RetryPolicy {
   attempts: number;
@@ -25,9 +26,9 @@ export interface FallbackInput<T> {
   /** Names a target's breaker (scoped by project by the caller). */
   breakerKey: (target: RouteTarget) => string;
   call: (target: RouteTarget) => Promise<T>;
-  sleep: (ms: number, signal: AbortSignal) => Promise<void>;
+  sleep: (ms: number, signal: CallSignal) => Promise<void>;
   random: () => number;
-  signal: AbortSignal;
+  signal: CallSignal;
 }
 
 /** Every target failed (or the request itself was refused upstream); `path` says what was tried. */

@@ -1,5 +1,6 @@
 import type { ChatCompletion, ChatCompletionRequest, GatewayUsageDelta } from '@keel/spec';
 import type { StreamChunk } from './providers/chat-provider.ts';
+import type { CallSignal } from './call-signal.ts';
 
 /** Who calls the gateway: a project, through a virtual key (its name) or a project API key (null). */
 export interface GatewayCaller {
@@ -10,7 +11,7 @@ export interface GatewayCaller {
 /** Per-call settings from the HTTP layer. */
 export interface GatewayCallContext {
   /** Aborted when the client goes away. */
-  signal: AbortSignal;
+  signal: CallSignal;
   requestId: string;
   /** `Cache-Control: no-store`: neither read nor write the caches. */
   noStore: boolean;

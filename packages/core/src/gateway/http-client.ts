@@ -1,3 +1,5 @@
+import type { CallSignal } from './call-signal.ts';
+
 /** The HTTP client providers call upstreams with; injected (undici in the server, fakes in tests). */
 export interface HttpClient {
   request(input: HttpRequestInput): Promise<HttpResponse>;
@@ -8,7 +10,7 @@ export interface HttpRequestInput {
   method: 'GET' | 'POST';
   headers: Record<string, string>;
   body?: string | undefined;
-  signal: AbortSignal;
+  signal: CallSignal;
 }
 
 export interface HttpResponse {

@@ -16,3 +16,4 @@ export { createMemoryResponseCache } from './cache/create-memory-response-cache.
 export * from './config/index.ts';
 export { createUsageRecorder, type UsageRecorder } from './usage/create-usage-recorder.ts';
 export { randomHex } from './random-hex.ts';
+export { createCallAbort, sleepUnlessAborted, toAbortSignal, type CallAbort, type CallSignal } from './call-signal.ts';

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, ChatRequestMessage, CompletionUsage, EmbeddingsRequest, EmbeddingsResponse } from '@keel/spec';
-import { isUpstreamError, UpstreamError, type ChatProvider, type ChatResult, type ProviderCallContext, type StreamChunk } from '@keel/core';
+import { type CallSignal, isUpstreamError, toAbortSignal, UpstreamError, type ChatProvider, type ChatResult, type ProviderCallContext, type StreamChunk } from '@keel/core';
 import type * as NodeLlamaCppModule from 'node-llama-cpp';
 import { createChannel } from './create-channel.ts';
 import { createTurnQueue } from './create-turn-queue.ts';
@@ -95,7 +95,7 @@ export async function createLlamaCppProvider(options: LlamaCppProviderOptions): 
    * (byte-fallback tokens can split one), and held back while it could still turn into a stop
    * string, so the answer never shows a stop string or part of one.
    */
-  async function generate(request: ChatCompletionRequest, prompt: PreparedPrompt, signal: AbortSignal, onText: ((text: string) => void) | null): Promise<{ text: string; finishReason: 'stop' | 'length'; usage: CompletionUsage }> {
+  async function generate(request: ChatCompletionRequest, prompt: PreparedPrompt, signal: CallSignal, onText: ((text: string) => void) | null): Promise<{ text: string; finishReason: 'stop' | 'length'; usage: CompletionUsage }> {
     const room = context.contextSize - prompt.promptTokens;
     const requested = request.max_completion_tokens ?? request.max_tokens ?? null;
     const maxTokens = requested === null ? room : Math.min(requested, room);
@@ -182,7 +182,7 @@ export async function createLlamaCppProvider(options: LlamaCppProviderOptions): 
     });
     // Stops generation when the caller stops reading, as well as on the gateway's signal.
     const reader = new AbortController();
-    const signal = AbortSignal.any([callContext.signal, reader.signal]);
+    const signal = AbortSignal.any([toAbortSignal(callContext.signal), reader.signal]);
     const channel = createChannel<StreamChunk>();
     channel.push(chunk({ role: 'assistant', content: '' }, null));
     generate(request, prompt, signal, (text) => channel.push(chunk({ content: text }, null)))
@@ -354,7 +354,7 @@ function unsupported(what: string): UpstreamError {
   return new UpstreamError({ failure: 'status', status: 400, message: `llama-cpp providers do not support ${what}` });
 }
 
-function toUpstreamError(error: unknown, signal: AbortSignal): UpstreamError {
+function toUpstreamError(error: unknown, signal: CallSignal): UpstreamError {
   if (isUpstreamError(error)) return error;
   if (signal.aborted) return new UpstreamError({ failure: 'aborted', message: 'llama-cpp: generation aborted', cause: error });
   return new UpstreamError({ failure: 'status', status: 500, message: `llama-cpp: ${errorMessage(error)}`, cause: error });

@@ -1,7 +1,7 @@
-import { UpstreamError } from '@keel/core';
+import { type CallSignal, UpstreamError } from '@keel/core';
 
 /** Requests take turns: acquire() resolves when every earlier holder released, or rejects on abort. */
-export function createTurnQueue(): { acquire(signal: AbortSignal): Promise<() => void> } {
+export function createTurnQueue(): { acquire(signal: CallSignal): Promise<() => void> } {
   let tail: Promise<void> = Promise.resolve();
   return {
     async acquire(signal) {
@@ -39,6 +39,6 @@ export function createTurnQueue(): { acquire(signal: AbortSignal): Promise<() =>
   };
 }
 
-function abortedWhileWaiting(signal: AbortSignal): UpstreamError {
+function abortedWhileWaiting(signal: CallSignal): UpstreamError {
   return new UpstreamError({ failure: 'aborted', message: 'llama-cpp: aborted while waiting for the model', cause: signal.reason });
 }

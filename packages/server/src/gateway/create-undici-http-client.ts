@@ -24,7 +24,9 @@ export function createUndiciHttpClient(options: { connectionsPerOrigin: number }
   };
   return {
     async request(input) {
-      const response = await agent.request({ ...targetOf(input.url), method: input.method, headers: input.headers, body: input.body, signal: input.signal });
+      // undici listens on any object with addEventListener and removeEventListener (its api-request
+      // and abort-signal modules check no more), so the gateway's light call signal goes as it is.
+      const response = await agent.request({ ...targetOf(input.url), method: input.method, headers: input.headers, body: input.body, signal: input.signal as AbortSignal });
       const body = response.body;
       return {
         status: response.statusCode,

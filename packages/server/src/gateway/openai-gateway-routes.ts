@@ -1,8 +1,7 @@
-import { once } from 'node:events';
 import type { ServerResponse } from 'node:http';
 import type { FastifyReply, FastifyRequest } from 'fastify';
 import { chatCompletionRequestSchema, embeddingsRequestSchema, isCommonChatRequest, type Principal } from '@keel/spec';
-import { type GatewayCallContext, type GatewayCaller, type GatewayService, randomHex } from '@keel/core';
+import { type CallSignal, createCallAbort, type GatewayCallContext, type GatewayCaller, type GatewayService, randomHex } from '@keel/core';
 import { type AnyRouteSpec, defineRoute } from '../http/route-spec.ts';
 import { toOpenAiError } from './to-openai-error.ts';
 
@@ -24,7 +23,7 @@ declare module 'fastify' {
 
 /** Per-call context; the signal aborts when the client goes away before the answer is sent. */
 function contextOf(request: FastifyRequest, reply: FastifyReply): GatewayCallContext {
-  const controller = new AbortController();
+  const controller = createCallAbort();
   reply.raw.once('close', () => {
     if (!reply.raw.writableFinished) controller.abort(new Error('client went away'));
   });
@@ -39,12 +38,20 @@ function contextOf(request: FastifyRequest, reply: FastifyReply): GatewayCallCon
 }
 
 /** Waits for the socket to take more, or for the client to go away. */
-async function drained(raw: ServerResponse, signal: AbortSignal): Promise<void> {
+async function drained(raw: ServerResponse, signal: CallSignal): Promise<void> {
   if (signal.aborted) return;
-  await Promise.race([once(raw, 'drain'), once(signal, 'abort')]);
+  await new Promise<void>((resolve) => {
+    const done = (): void => {
+      raw.off('drain', done);
+      signal.removeEventListener('abort', done);
+      resolve();
+    };
+    raw.once('drain', done);
+    signal.addEventListener('abort', done);
+  });
 }
 
-async function sendStream(reply: FastifyReply, headers: Record<string, string>, events: AsyncGenerator<string, void, undefined>, signal: AbortSignal): Promise<void> {
+async function sendStream(reply: FastifyReply, headers: Record<string, string>, events: AsyncGenerator<string, void, undefined>, signal: CallSignal): Promise<void> {
   reply.hijack();
   const raw = reply.raw;
   raw.writeHead(200, { ...headers, 'content-type': 'text/event-stream; charset=utf-8', 'cache-control': 'no-cache', 'x-accel-buffering': 'no' });

@@ -1,6 +1,5 @@
-import { setTimeout as delay } from 'node:timers/promises';
 import type pino from 'pino';
-import { createDefaultCacheTools, createGatewayService, createGatewaySpanSink, createMemoryLimitStore, createMemoryResponseCache, defaultTokenCounter, type GatewayConfigSource, type GatewayService, type TraceIngestService, type UsageSink, systemClock } from '@keel/core';
+import { createDefaultCacheTools, sleepUnlessAborted, createGatewayService, createGatewaySpanSink, createMemoryLimitStore, createMemoryResponseCache, defaultTokenCounter, type GatewayConfigSource, type GatewayService, type TraceIngestService, type UsageSink, systemClock } from '@keel/core';
 import type { LimitStore, ResponseCacheStore } from '@keel/spec';
 import { createRedisLimitStore, createRedisResponseCache } from '@keel/store';
 import { createProviderClientFactory } from './create-provider-client.ts';
@@ -34,10 +33,6 @@ export interface RunningGateway {
 /** Gateway spans waiting or being written; past it new ones are dropped (counted). */
 const maxPendingSpans = 50_000;
 
-async function sleep(ms: number, signal: AbortSignal): Promise<void> {
-  await delay(ms, undefined, { signal }).catch(() => undefined);
-}
-
 /** Builds the gateway with the adapters of this deployment shape (in-process, or Redis when configured). */
 export async function startGateway(options: GatewayStartOptions): Promise<RunningGateway> {
   const http = createUndiciHttpClient({ connectionsPerOrigin: 1024 });
@@ -63,7 +58,7 @@ export async function startGateway(options: GatewayStartOptions): Promise<Runnin
     usage: options.usage,
     clock: systemClock,
     random: Math.random,
-    sleep,
+    sleep: sleepUnlessAborted,
     version: options.version,
     onWarning: (message, error) => options.logger.warn({ err: error }, message),
   });

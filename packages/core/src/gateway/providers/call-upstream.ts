@@ -1,13 +1,14 @@
 import type { HttpClient, HttpResponse } from '../http-client.ts';
 import type { ProviderCallContext } from './chat-provider.ts';
 import { readUpstreamFailure, toTransportFailure } from './read-upstream-failure.ts';
+import { type CallSignal, createCallAbort } from '../call-signal.ts';
 
 export interface UpstreamCall {
   response: HttpResponse;
   /** Aborts the upstream request (the body is no longer wanted). */
   abort(): void;
   /** The signal the body is read under: aborted on cancel, on the client's going away, or by `abort`. */
-  signal: AbortSignal;
+  signal: CallSignal;
 }
 
 /**
@@ -15,7 +16,7 @@ export interface UpstreamCall {
  * answers, time-outs and connection failures become UpstreamErrors; the body is left to the caller.
  */
 export async function callUpstream(http: HttpClient, provider: string, url: string, headers: Record<string, string>, body: string, context: ProviderCallContext, nowMs: () => number): Promise<UpstreamCall> {
-  const controller = new AbortController();
+  const controller = createCallAbort();
   const onAbort = (): void => controller.abort(context.signal.reason);
   if (context.signal.aborted) controller.abort(context.signal.reason);
   else context.signal.addEventListener('abort', onAbort, { once: true });

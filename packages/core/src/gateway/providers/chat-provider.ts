@@ -1,8 +1,9 @@
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingsRequest, EmbeddingsResponse, ProviderType } from '@keel/spec';
+import type { CallSignal } from '../call-signal.ts';
 
 export interface ProviderCallContext {
   /** Aborted when the client goes away, on the target's timeout, or when the gateway gives up. */
-  signal: AbortSignal;
+  signal: CallSignal;
   /** Time allowed until the upstream's answer (headers) arrives. */
   timeoutMs: number;
 }

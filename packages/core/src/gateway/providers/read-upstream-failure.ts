@@ -1,5 +1,6 @@
 import type { HttpResponse } from '../http-client.ts';
 import { parseRetryAfter, UpstreamError } from './upstream-error.ts';
+import type { CallSignal } from '../call-signal.ts';
 
 /** Most of an upstream error body kept: enough for any provider's message, bounded against a flood. */
 const maxErrorBodyChars = 64 * 1024;
@@ -41,7 +42,7 @@ function messageOf(body: unknown): string | undefined {
 }
 
 /** A thrown fetch/undici error as an UpstreamError: aborted by us, timed out, or no connection. */
-export function toTransportFailure(error: unknown, provider: string, signal: AbortSignal, timedOut: boolean): UpstreamError {
+export function toTransportFailure(error: unknown, provider: string, signal: CallSignal, timedOut: boolean): UpstreamError {
   if (timedOut) return new UpstreamError({ failure: 'timeout', message: `${provider} did not answer in time`, cause: error });
   if (signal.aborted) return new UpstreamError({ failure: 'aborted', message: `the call to ${provider} was cancelled`, cause: error });
   const detail = error instanceof Error ? (error.cause instanceof Error ? error.cause.message : error.message) : String(error);
