@@ -66,7 +66,7 @@ export async function gatewayBundleAb(options: BundleAbOptions): Promise<void> {
     for (let round = 0; round < (hasWrk() ? options.loadRounds : 0); round += 1) {
       for (const target of paths) {
         const result = await runWrk(`${new URL(target.baseUrl).origin}${target.path}`, { connections: 128, seconds: 10, body: chatBody, headers: target.headers });
-        if (result.errors > 0) throw new Error(`${target.name}: ${result.errors} of ${result.requests} requests failed at c=128`);
+        if (result.errors > 0) throw new Error(`${target.name}: ${result.errors} of ${result.requests} requests failed at c=128 (${result.errorDetail})`);
         throughput.set(target.name, [...(throughput.get(target.name) ?? []), result.requestsPerSecond]);
         note(`c=128 round ${round + 1}: ${target.name} ${formatNumber(result.requestsPerSecond)}/s`);
       }

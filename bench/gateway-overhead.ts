@@ -129,7 +129,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     const throughput = async (target: typeof direct, label: string): Promise<number> => {
       if (loadTool === 'wrk') {
         const result = await runWrk(`${new URL(target.baseUrl).origin}${target.path}`, { connections: 128, seconds: throughputMs / 1000, body: chatBody, headers: target.headers });
-        if (result.errors > 0) throw new Error(`${label}: ${result.errors} of ${result.requests} requests failed`);
+        if (result.errors > 0) throw new Error(`${label}: ${result.errors} of ${result.requests} requests failed (${result.errorDetail})${target === gateway ? `; the server's last output:\n${server.outputTail()}` : ''}`);
         return result.requestsPerSecond;
       }
       const load = await runLoad({ baseUrl: target.baseUrl, concurrency: 128, durationMs: throughputMs, headers: target.headers, request: () => ({ method: 'POST', path: target.path, body: chatBody }) });

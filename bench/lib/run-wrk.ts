@@ -8,6 +8,8 @@ export interface WrkResult {
   requests: number;
   /** Non-2xx answers and socket errors. */
   errors: number;
+  /** What the errors were, as wrk counts them (for error messages). */
+  errorDetail: string;
 }
 
 /** Whether wrk (Debian package `wrk`) is on the PATH: a C load generator that leaves the cores to what is measured. */
@@ -33,5 +35,6 @@ export async function runWrk(url: string, options: { connections: number; second
   const non2xx = number(/Non-2xx or 3xx responses:\s+(\d+)/);
   const socket = /Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)/.exec(output);
   const socketErrors = socket === null ? 0 : socket.slice(1).reduce((sum, value) => sum + Number(value), 0);
-  return { requestsPerSecond: number(/Requests\/sec:\s+([\d.]+)/), requests: number(/(\d+) requests in/), errors: (Number.isNaN(non2xx) ? 0 : non2xx) + socketErrors };
+  const errorDetail = `non-2xx ${Number.isNaN(non2xx) ? 0 : non2xx}; socket errors: ${socket === null ? 'none' : `connect ${socket[1]}, read ${socket[2]}, write ${socket[3]}, timeout (over wrk's 2 s) ${socket[4]}`}`;
+  return { requestsPerSecond: number(/Requests\/sec:\s+([\d.]+)/), requests: number(/(\d+) requests in/), errors: (Number.isNaN(non2xx) ? 0 : non2xx) + socketErrors, errorDetail };
 }
