@@ -18,34 +18,54 @@ function cpuJiffies(): { busy: number; total: number } | null {
   return { busy: total - idle, total };
 }
 
+/** Megabytes of dirty pages and pages under writeback, from /proc/meminfo (Linux), or null. */
+function unwrittenMb(): number | null {
+  let text: string;
+  try {
+    text = readFileSync('/proc/meminfo', 'utf8');
+  } catch {
+    return null;
+  }
+  const kb = (name: string): number => Number(new RegExp(`^${name}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? 0);
+  return (kb('Dirty') + kb('Writeback')) / 1024;
+}
+
 export interface QuietWait {
   /** Seconds waited. */
   waitedS: number;
   /** Share of the CPUs busy in the last second measured, 0-1 (null where /proc/stat is unreadable). */
   busy: number | null;
+  /** Megabytes not yet written to disk when the wait ended (null where /proc/meminfo is unreadable). */
+  unwrittenMb: number | null;
 }
 
 /**
- * Waits until the machine's CPUs are at most `maxBusy` busy over one second (what a previous bench
- * left running, such as the kernel writing back a database's dirty pages, otherwise lands in the
- * next bench's figures), for at most `timeoutS`. Prints how long it waited when it had to.
+ * Waits until the machine's CPUs are at most `maxBusy` busy over one second and at most
+ * `maxUnwrittenMb` of dirty pages wait to be written back (what a previous bench left running or
+ * unwritten otherwise lands in the next bench's figures: a bench that wrote gigabytes of spans leaves
+ * the kernel writing them back, and a write from the next server can block behind that), for at most
+ * `timeoutS`. Prints how long it waited when it had to.
  */
-export async function waitForQuietMachine(label: string, options: { maxBusy?: number; timeoutS?: number } = {}): Promise<QuietWait> {
+export async function waitForQuietMachine(label: string, options: { maxBusy?: number; maxUnwrittenMb?: number; timeoutS?: number } = {}): Promise<QuietWait> {
   const maxBusy = options.maxBusy ?? 0.1;
-  const timeoutS = options.timeoutS ?? 60;
+  const maxUnwrittenMb = options.maxUnwrittenMb ?? 64;
+  const timeoutS = options.timeoutS ?? 120;
   const started = performance.now();
   let before = cpuJiffies();
-  if (before === null) return { waitedS: 0, busy: null };
-  let busy = 1;
+  let busy: number | null = null;
+  let unwritten = unwrittenMb();
   while ((performance.now() - started) / 1000 < timeoutS) {
     await sleep(1000);
     const after = cpuJiffies();
-    if (after === null) return { waitedS: 0, busy: null };
-    busy = after.total > before.total ? (after.busy - before.busy) / (after.total - before.total) : 0;
+    busy = after === null || before === null ? null : after.total > before.total ? (after.busy - before.busy) / (after.total - before.total) : 0;
     before = after;
-    if (busy <= maxBusy) break;
+    unwritten = unwrittenMb();
+    if ((busy === null || busy <= maxBusy) && (unwritten === null || unwritten <= maxUnwrittenMb)) break;
   }
   const waitedS = (performance.now() - started) / 1000;
-  if (waitedS > 1.5 || busy > maxBusy) note(`(${label}: waited ${waitedS.toFixed(0)} s for a quiet machine; CPUs ${(busy * 100).toFixed(0)} % busy in the last second)`);
-  return { waitedS, busy };
+  const quiet = (busy === null || busy <= maxBusy) && (unwritten === null || unwritten <= maxUnwrittenMb);
+  if (waitedS > 1.5 || !quiet) {
+    note(`(${label}: waited ${waitedS.toFixed(0)} s for a quiet machine; CPUs ${busy === null ? '?' : (busy * 100).toFixed(0)} % busy in the last second, ${unwritten === null ? '?' : unwritten.toFixed(0)} MB not yet written back)`);
+  }
+  return { waitedS, busy, unwrittenMb: unwritten };
 }
