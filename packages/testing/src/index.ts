@@ -22,3 +22,4 @@ export { describeLimitStoreContract, isWindowStart, seededRandom, type LimitStor
 export { gatewayAdmin, type GatewayAdmin } from './gateway-admin.ts';
 export { closedPort } from './closed-port.ts';
 export { exactPercentile } from './exact-percentile.ts';
+export { expectFastCheckAgrees } from './expect-fast-check-agrees.ts';

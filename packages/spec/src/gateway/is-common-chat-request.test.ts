@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectFastCheckAgrees } from '@keel/testing';
 import { isCommonChatRequest } from './is-common-chat-request.ts';
 import { chatCompletionRequestSchema } from './openai-wire.ts';
 
@@ -92,23 +93,7 @@ describe('isCommonChatRequest', () => {
   });
 
   it('accepts nothing the schema rejects, and the schema returns what it accepts unchanged (property)', () => {
-    let accepted = 0;
-    let rejected = 0;
-    fc.assert(
-      fc.property(request, (generated) => {
-        const value: unknown = JSON.parse(JSON.stringify(generated));
-        const parsed = chatCompletionRequestSchema.safeParse(value);
-        if (isCommonChatRequest(value)) {
-          accepted += 1;
-          expect(parsed.success).toBe(true);
-          expect(parsed.data).toEqual(value);
-        } else if (!parsed.success) rejected += 1;
-      }),
-      { numRuns: 20_000 },
-    );
-    // The generator must reach both sides, or the property says nothing.
-    expect(accepted).toBeGreaterThan(50);
-    expect(rejected).toBeGreaterThan(1_000);
+    expectFastCheckAgrees(isCommonChatRequest, chatCompletionRequestSchema, request, { numRuns: 20_000, minAccepted: 50, minRejected: 1_000 });
   });
 
   it('accepts no everyday request with one field or message part changed that the schema rejects (property)', () => {

@@ -1,5 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { expectFastCheckAgrees } from '@keel/testing';
 import { isUpstreamChunk, isUpstreamCompletion } from './is-upstream-completion.ts';
 import { upstreamChunkSchema, upstreamCompletionSchema } from './openai-response-schemas.ts';
 
@@ -46,26 +47,6 @@ const chunkValues = fc.record(
   { requiredKeys: ['id', 'model', 'choices'] },
 );
 
-function checkAgainst(fast: (value: unknown) => boolean, schema: typeof upstreamCompletionSchema | typeof upstreamChunkSchema, values: fc.Arbitrary<unknown>): void {
-  let accepted = 0;
-  let rejected = 0;
-  fc.assert(
-    fc.property(values, (generated) => {
-      const value: unknown = JSON.parse(JSON.stringify(generated));
-      const parsed = schema.safeParse(value);
-      if (fast(value)) {
-        accepted += 1;
-        expect(parsed.success).toBe(true);
-        expect(parsed.data).toEqual(value);
-      } else if (!parsed.success) rejected += 1;
-    }),
-    { numRuns: 10_000 },
-  );
-  // The generator must reach both sides, or the property says nothing.
-  expect(accepted).toBeGreaterThan(100);
-  expect(rejected).toBeGreaterThan(1_000);
-}
-
 describe('fast checks of upstream answers', () => {
   it('accept what OpenAI sends, which the schemas return unchanged', () => {
     expect(isUpstreamCompletion(completion)).toBe(true);
@@ -77,10 +58,10 @@ describe('fast checks of upstream answers', () => {
   });
 
   it('accept no completion the schema rejects (property)', () => {
-    checkAgainst(isUpstreamCompletion, upstreamCompletionSchema, completions);
+    expectFastCheckAgrees(isUpstreamCompletion, upstreamCompletionSchema, completions, { numRuns: 10_000, minAccepted: 100, minRejected: 1_000 });
   });
 
   it('accept no chunk the schema rejects (property)', () => {
-    checkAgainst(isUpstreamChunk, upstreamChunkSchema, chunkValues);
+    expectFastCheckAgrees(isUpstreamChunk, upstreamChunkSchema, chunkValues, { numRuns: 10_000, minAccepted: 100, minRejected: 1_000 });
   });
 });
