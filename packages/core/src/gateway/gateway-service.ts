@@ -15,7 +15,6 @@ import { createLimitGate, type Reservation } from './create-limit-gate.ts';
 import type { ChatProvider, StreamChunk } from './providers/chat-provider.ts';
 import { UpstreamError } from './providers/upstream-error.ts';
 import type { GatewayConfigSource, ResolvedGatewayConfig, ResolvedProvider } from './resolved-gateway-config.ts';
-import type { CallSignal } from './call-signal.ts';
 
 export interface GatewayServiceOptions {
   configs: GatewayConfigSource;
@@ -31,7 +30,7 @@ export interface GatewayServiceOptions {
   usage: UsageSink;
   clock: Clock;
   random: () => number;
-  sleep: (ms: number, signal: CallSignal) => Promise<void>;
+  sleep: (ms: number, signal: GatewayCallContext['signal']) => Promise<void>;
   version: string;
   onWarning?: (message: string, error: unknown) => void;
 }
@@ -141,7 +140,7 @@ export function createGatewayService(options: GatewayServiceOptions): GatewaySer
     return target === null ? null : (indexOf(config).providers.get(target.provider)?.type ?? null);
   }
 
-  function fallbackInput<T>(prepared: Prepared, caller: GatewayCaller, targets: RouteTarget[], signal: CallSignal, call: (target: RouteTarget) => Promise<T>) {
+  function fallbackInput<T>(prepared: Prepared, caller: GatewayCaller, targets: RouteTarget[], signal: GatewayCallContext['signal'], call: (target: RouteTarget) => Promise<T>) {
     return {
       targets,
       retry: prepared.config.retry,
