@@ -8,7 +8,7 @@ import { summarizeLatencies } from './lib/percentiles.ts';
 import { note } from './lib/progress.ts';
 import { printTable } from './lib/print-table.ts';
 import { runIfMain } from './lib/run-if-main.ts';
-import { hasWrk, runWrk } from './lib/run-wrk.ts';
+import { hasWrk, requireNoWrkErrors, runWrk } from './lib/run-wrk.ts';
 import { startFakeUpstream, startMinimalProxy } from './lib/start-url-process.ts';
 import { makeTempDir, removeTempDir } from './lib/temp-dir.ts';
 
@@ -66,7 +66,7 @@ export async function gatewayBundleAb(options: BundleAbOptions): Promise<void> {
     for (let round = 0; round < (hasWrk() ? options.loadRounds : 0); round += 1) {
       for (const target of paths) {
         const result = await runWrk(`${new URL(target.baseUrl).origin}${target.path}`, { connections: 128, seconds: 10, body: chatBody, headers: target.headers });
-        if (result.errors > 0) throw new Error(`${target.name}: ${result.errors} of ${result.requests} requests failed at c=128 (${result.errorDetail})`);
+        requireNoWrkErrors(`${target.name} at c=128`, result);
         throughput.set(target.name, [...(throughput.get(target.name) ?? []), result.requestsPerSecond]);
         note(`c=128 round ${round + 1}: ${target.name} ${formatNumber(result.requestsPerSecond)}/s`);
       }

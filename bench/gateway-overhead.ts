@@ -8,7 +8,7 @@ import { requireNoErrors, runLoad } from './lib/load-generator.ts';
 import { median, percentile, summarizeLatencies } from './lib/percentiles.ts';
 import { note } from './lib/progress.ts';
 import { runIfMain } from './lib/run-if-main.ts';
-import { hasWrk, runWrk } from './lib/run-wrk.ts';
+import { hasWrk, requireNoWrkErrors, runWrk } from './lib/run-wrk.ts';
 import { startFakeUpstream, startMinimalProxy } from './lib/start-url-process.ts';
 import { timeStream } from './lib/stream-client.ts';
 import { makeTempDir, removeTempDir } from './lib/temp-dir.ts';
@@ -129,7 +129,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     const throughput = async (target: typeof direct, label: string): Promise<number> => {
       if (loadTool === 'wrk') {
         const result = await runWrk(`${new URL(target.baseUrl).origin}${target.path}`, { connections: 128, seconds: throughputMs / 1000, body: chatBody, headers: target.headers });
-        if (result.errors > 0) throw new Error(`${label}: ${result.errors} of ${result.requests} requests failed (${result.errorDetail})${target === gateway ? `; the server's last output:\n${server.outputTail()}` : ''}`);
+        requireNoWrkErrors(label, result, target === gateway ? `; the server's last output:\n${server.outputTail()}` : '');
         return result.requestsPerSecond;
       }
       const load = await runLoad({ baseUrl: target.baseUrl, concurrency: 128, durationMs: throughputMs, headers: target.headers, request: () => ({ method: 'POST', path: target.path, body: chatBody }) });

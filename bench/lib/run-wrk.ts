@@ -38,3 +38,8 @@ export async function runWrk(url: string, options: { connections: number; second
   const errorDetail = `non-2xx ${Number.isNaN(non2xx) ? 0 : non2xx}; socket errors: ${socket === null ? 'none' : `connect ${socket[1]}, read ${socket[2]}, write ${socket[3]}, timeout (over wrk's 2 s) ${socket[4]}`}`;
   return { requestsPerSecond: number(/Requests\/sec:\s+([\d.]+)/), requests: number(/(\d+) requests in/), errors: (Number.isNaN(non2xx) ? 0 : non2xx) + socketErrors, errorDetail };
 }
+
+/** Throws when wrk counted any failure, naming `label`, what failed and `context` (e.g. a server's output). */
+export function requireNoWrkErrors(label: string, result: WrkResult, context = ''): void {
+  if (result.errors > 0) throw new Error(`${label}: ${result.errors} of ${result.requests} requests failed (${result.errorDetail})${context}`);
+}

@@ -1,7 +1,5 @@
 import type { ChatCompletionRequest } from './openai-wire.ts';
-import { absentOr, isBoolean, isIntIn, isNumberIn, isString, isStringOfLength, isWireObject, type WireObject } from './wire-checks.ts';
-
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
+import { absentOr, isBoolean, isIntIn, isNumberIn, isString, isStringOfLength, isWireObject } from './wire-checks.ts';
 
 function isPlainMessage(value: unknown): boolean {
   if (!isWireObject(value)) return false;
@@ -33,7 +31,7 @@ function isStreamOptions(value: unknown): boolean {
   return isWireObject(value) && absentOr(value, 'include_usage', isBoolean);
 }
 
-const isPositiveInt = (value: unknown): boolean => isIntIn(value, 1, MAX_SAFE);
+const isPositiveInt = (value: unknown): boolean => isIntIn(value, 1);
 
 /** The optional top-level fields and their checks: `true` in `nullable` where the schema allows null. */
 const optionalFields: readonly (readonly [key: string, check: (value: unknown) => boolean, nullable: boolean])[] = [
@@ -45,7 +43,7 @@ const optionalFields: readonly (readonly [key: string, check: (value: unknown) =
   ['top_p', (value) => isNumberIn(value, 0, 1), true],
   ['n', (value) => isIntIn(value, 1, 128), true],
   ['stop', isStop, true],
-  ['seed', (value) => isIntIn(value, -MAX_SAFE, MAX_SAFE), true],
+  ['seed', Number.isSafeInteger, true],
   ['logprobs', isBoolean, true],
   ['top_logprobs', (value) => isIntIn(value, 0, 20), true],
   ['tool_choice', (value) => value === 'none' || value === 'auto' || value === 'required', false],
@@ -61,9 +59,8 @@ const optionalFields: readonly (readonly [key: string, check: (value: unknown) =
  */
 export function isCommonChatRequest(value: unknown): value is ChatCompletionRequest {
   if (!isWireObject(value)) return false;
-  const request: WireObject = value;
-  if (!isStringOfLength(request.model, 1, 256) || !isMessageList(request.messages)) return false;
-  if (request.tools !== undefined || request.response_format !== undefined) return false;
-  for (const [key, check, nullable] of optionalFields) if (!absentOr(request, key, check, nullable)) return false;
+  if (!isStringOfLength(value.model, 1, 256) || !isMessageList(value.messages)) return false;
+  if (value.tools !== undefined || value.response_format !== undefined) return false;
+  for (const [key, check, nullable] of optionalFields) if (!absentOr(value, key, check, nullable)) return false;
   return true;
 }

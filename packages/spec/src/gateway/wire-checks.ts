@@ -10,7 +10,7 @@ export function isWireObject(value: unknown): value is WireObject {
 }
 
 /** A safe integer within [min, max]: zod's `.int()` with its bounds. */
-export function isIntIn(value: unknown, min: number, max: number): boolean {
+export function isIntIn(value: unknown, min: number, max = Number.MAX_SAFE_INTEGER): boolean {
   return typeof value === 'number' && Number.isSafeInteger(value) && value >= min && value <= max;
 }
 

@@ -6,8 +6,7 @@ import { absentOr, type ChatCompletion, type ChatCompletionChunk, isIntIn, isStr
  * tries them first and asks the schema only when they say no (the schema then words the error).
  */
 
-const MAX_SAFE = Number.MAX_SAFE_INTEGER;
-const isCount = (value: unknown): boolean => isIntIn(value, 0, MAX_SAFE);
+const isCount = (value: unknown): boolean => isIntIn(value, 0);
 
 function isUsage(value: unknown): boolean {
   if (!isWireObject(value)) return false;
@@ -20,14 +19,14 @@ function isHead(value: unknown): value is WireObject {
 }
 
 function isCompletionChoice(value: unknown): boolean {
-  if (!isWireObject(value) || !isIntIn(value.index, -MAX_SAFE, MAX_SAFE)) return false;
+  if (!isWireObject(value) || !Number.isSafeInteger(value.index)) return false;
   const message = value.message;
   if (!isWireObject(message) || !isString(message.role) || !absentOr(message, 'content', isString, true)) return false;
   return value.finish_reason === null || isString(value.finish_reason);
 }
 
 function isChunkChoice(value: unknown): boolean {
-  if (!isWireObject(value) || !isIntIn(value.index, -MAX_SAFE, MAX_SAFE) || !isWireObject(value.delta)) return false;
+  if (!isWireObject(value) || !Number.isSafeInteger(value.index) || !isWireObject(value.delta)) return false;
   return absentOr(value, 'finish_reason', isString, true);
 }
 
