@@ -16,7 +16,19 @@ export interface RawInsertResult {
 
 // The same statement shape the store uses: multi-row INSERTs of up to 500 rows.
 const rowsPerStatement = 500;
-const columns = 'INSERT INTO metrics (run_pk, key, step, timestamp, value, is_nan) VALUES ';
+const columns = 'INSERT INTO metric_points (run_pk, key, step, timestamp, value, is_nan) VALUES ';
+
+/**
+ * The one-row-per-point table Keel stored metrics in until migration 10 (ADR 0014), which is what
+ * "a raw multi-row insert of the same rows" inserts into: WITHOUT ROWID on SQLite, the same key.
+ */
+function pointTableDdl(dialect: 'sqlite' | 'postgres'): string {
+  return `CREATE TABLE metric_points (
+  run_pk BIGINT NOT NULL, key TEXT NOT NULL, step BIGINT NOT NULL, timestamp BIGINT NOT NULL,
+  value ${dialect === 'sqlite' ? 'REAL' : 'DOUBLE PRECISION'} NOT NULL, is_nan INTEGER NOT NULL,
+  PRIMARY KEY (run_pk, key, step, timestamp, value, is_nan)
+)${dialect === 'sqlite' ? ' WITHOUT ROWID' : ''}`;
+}
 
 function statement(rows: number, numbered: boolean): string {
   let sql = columns;
@@ -43,12 +55,13 @@ function bind(runPk: number, rows: readonly MetricRow[]): (number | string)[] {
 }
 
 /**
- * better-sqlite3 straight into a temp file made by the store's own migrations (so the metrics
- * table is the store's: WITHOUT ROWID, the same primary key), WAL, synchronous=NORMAL, one
- * transaction per 1,000-row batch, batches in the order the clients' batches interleave.
+ * better-sqlite3 straight into a temp file made by the store's own migrations, plus the
+ * one-row-per-point table (`pointTableDdl`), WAL, synchronous=NORMAL, one transaction per
+ * 1,000-row batch, batches in the order the clients' batches interleave.
  */
 export async function rawSqliteInsert(plan: readonly (readonly MetricRow[][])[]): Promise<RawInsertResult> {
   return withRawSqlite('raw-sqlite', (db) => {
+    db.exec(pointTableDdl('sqlite'));
     const prepare = preparedByRows(db, (rows) => statement(rows, false));
     const insertBatch = db.transaction((runPk: number, rows: readonly MetricRow[]) => {
       for (let start = 0; start < rows.length; start += rowsPerStatement) {
@@ -56,12 +69,13 @@ export async function rawSqliteInsert(plan: readonly (readonly MetricRow[][])[])
         prepare(chunk.length).run(...bind(runPk, chunk));
       }
     });
-    return runRawInsertRounds(db, 'metrics', plan, (client, rows) => insertBatch(client + 1, rows));
+    return runRawInsertRounds(db, 'metric_points', plan, (client, rows) => insertBatch(client + 1, rows));
   });
 }
 
 /**
- * node-postgres straight into a fresh schema made by the store's migrations: one connection per
+ * node-postgres straight into a fresh schema made by the store's migrations, into the
+ * one-row-per-point table (`pointTableDdl`): one connection per
  * client, as many clients as the Keel run, one transaction per 1,000-row batch.
  */
 export async function rawPostgresInsert(baseUrl: string, plan: readonly (readonly MetricRow[][])[]): Promise<RawInsertResult> {
@@ -70,6 +84,7 @@ export async function rawPostgresInsert(baseUrl: string, plan: readonly (readonl
     const store = await openStore({ databaseUrl: schema.url });
     await store.close();
     const pool = new pg.Pool({ connectionString: schema.url, max: plan.length });
+    await pool.query(pointTableDdl('postgres'));
     const latencies: number[] = [];
     let points = 0;
     const started = performance.now();
@@ -93,7 +108,7 @@ export async function rawPostgresInsert(baseUrl: string, plan: readonly (readonl
         }
       });
       const elapsedMs = performance.now() - started;
-      const stored = Number((await pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM metrics')).rows[0]?.n);
+      const stored = Number((await pool.query<{ n: string }>('SELECT COUNT(*) AS n FROM metric_points')).rows[0]?.n);
       if (stored !== points) throw new Error(`raw PostgreSQL insert stored ${stored} of ${points} rows`);
       return { what: `raw node-postgres insert (${plan.length} connections)`, points, elapsedMs, pointsPerSecond: (points / elapsedMs) * 1000, latenciesMs: Float64Array.from(latencies) };
     } finally {

@@ -24,7 +24,7 @@ async function payloadColumnType(driver: SqlDriver): Promise<string> {
 async function migrateWithWaitingRow(driver: SqlDriver): Promise<void> {
   expect((await runMigrations(driver, () => 1, 8)).at(-1)).toBe(8);
   await driver.run('INSERT INTO metric_log (run_pk, points, payload) VALUES (?, ?, ?)', [1, 2, legacyText]);
-  expect(await runMigrations(driver, () => 2)).toEqual([9]);
+  expect(await runMigrations(driver, () => 2, 9)).toEqual([9]);
   expect(await payloadColumnType(driver)).toBe(driver.dialect === 'sqlite' ? 'blob' : 'bytea');
   const rows = await driver.all('SELECT id, run_pk, points, payload FROM metric_log');
   expect(rows).toHaveLength(1);

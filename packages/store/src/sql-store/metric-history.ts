@@ -1,5 +1,6 @@
 import { KeelError, type Metric, type TrackingStore } from '@keel/spec';
-import { first, type SqlDriver, type SqlExecutor, type SqlRow, type SqlValue } from '../drivers/sql-driver.ts';
+import { first, type SqlDriver, type SqlExecutor, type SqlValue } from '../drivers/sql-driver.ts';
+import { readSeries } from './metric-blocks.ts';
 import { decodeMetricValue, encodeMetricValue } from './metric-value.ts';
 import { decodePageToken, encodePageToken } from './page-token.ts';
 import { bucketWidth, rollupLevels, topRollupLevel } from './metric-rollups.ts';
@@ -7,24 +8,8 @@ import { requireRun } from './run-queries.ts';
 
 type MetricHistoryQueries = Pick<TrackingStore, 'getMetricHistory' | 'getDownsampledMetric'>;
 
-const toMetric = (key: string) => (row: SqlRow): Metric => ({ key, value: decodeMetricValue(row.value, row.is_nan), timestamp: Number(row.timestamp), step: Number(row.step) });
-
-function stepRange(startStep: number | undefined, endStep: number | undefined): { sql: string; params: SqlValue[] } {
-  const clauses: string[] = [];
-  const params: SqlValue[] = [];
-  if (startStep !== undefined) {
-    clauses.push('step >= ?');
-    params.push(startStep);
-  }
-  if (endStep !== undefined) {
-    clauses.push('step <= ?');
-    params.push(endStep);
-  }
-  return { sql: clauses.map((clause) => ` AND ${clause}`).join(''), params };
-}
-
 /**
- * Keyset cursor over the metric table's key order (step, timestamp, value, is_nan). JSON has no
+ * Keyset cursor over a series' order (step, timestamp, value, is_nan; `compareMetricPoints`). JSON has no
  * infinities, so an infinite value travels as the string 'Infinity' or '-Infinity'.
  */
 function encodeCursor(last: Metric): string {
@@ -32,7 +17,7 @@ function encodeCursor(last: Metric): string {
   return encodePageToken({ after: [last.step, last.timestamp, Number.isFinite(value) ? value : String(value), isNan] });
 }
 
-function decodeCursor(token: string | undefined): SqlValue[] | undefined {
+function decodeCursor(key: string, token: string | undefined): Metric | undefined {
   if (token === undefined || token === '') return undefined;
   const cursor = decodePageToken(token).after;
   if (!Array.isArray(cursor) || cursor.length !== 4) throw new KeelError('INVALID_PARAMETER_VALUE', 'Invalid page_token');
@@ -42,7 +27,7 @@ function decodeCursor(token: string | undefined): SqlValue[] | undefined {
   if (!finite(step) || !finite(timestamp) || !(finite(value) || value === Infinity || value === -Infinity) || !finite(isNan)) {
     throw new KeelError('INVALID_PARAMETER_VALUE', 'Invalid page_token');
   }
-  return [step, timestamp, value, isNan];
+  return { key, step, timestamp, value: decodeMetricValue(value, isNan) };
 }
 
 interface Bucket {
@@ -85,11 +70,7 @@ async function downsample(db: SqlExecutor, runPk: number, key: string, maxPoints
   if (summary === undefined || summary.lo === null || summary.lo === undefined) return [];
   const lo = Math.max(Number(summary.lo), startStep ?? -Infinity);
   const hi = Math.min(Number(summary.hi), endStep ?? Infinity);
-  const pointRange = stepRange(lo, hi);
-  if (Number(summary.points) <= maxPoints) {
-    const rows = await db.all(`SELECT step, timestamp, value, is_nan FROM metrics WHERE run_pk = ? AND key = ?${pointRange.sql} ORDER BY step, timestamp`, [runPk, key, ...pointRange.params]);
-    return rows.map(toMetric(key));
-  }
+  if (Number(summary.points) <= maxPoints) return readSeries(db, runPk, key, { startStep: lo, endStep: hi });
   // Two points (the minimum and the maximum) per output bucket.
   const bucketCount = Math.max(1, Math.floor(maxPoints / 2));
   const span = (hi - lo + 1) / bucketCount;
@@ -98,10 +79,7 @@ async function downsample(db: SqlExecutor, runPk: number, key: string, maxPoints
   const buckets: Bucket[] = [];
   const keepRawPoints = async (from: number, to: number): Promise<void> => {
     if (from > to) return;
-    const range = stepRange(from, to);
-    const rows = await db.all(`SELECT step, timestamp, value, is_nan FROM metrics WHERE run_pk = ? AND key = ? AND is_nan = 0${range.sql} ORDER BY step`, [runPk, key, ...range.params]);
-    for (const row of rows) {
-      const point = toMetric(key)(row);
+    for (const point of await readSeries(db, runPk, key, { startStep: from, endStep: to }, { keep: (candidate) => !Number.isNaN(candidate.value) })) {
       keepExtremes(buckets, indexOf(point.step), point, point);
     }
   };
@@ -137,16 +115,11 @@ export function createMetricHistoryQueries(db: SqlDriver): MetricHistoryQueries 
   return {
     async getMetricHistory(projectId, runId, key, query) {
       const run = await requireRun(db, projectId, runId);
-      const range = stepRange(query.startStep, query.endStep);
-      const cursor = decodeCursor(query.pageToken);
-      const after = cursor === undefined ? '' : ' AND (step, timestamp, value, is_nan) > (?, ?, ?, ?)';
-      const rows = await db.all(
-        `SELECT step, timestamp, value, is_nan FROM metrics WHERE run_pk = ? AND key = ?${range.sql}${after} ORDER BY step, timestamp, value, is_nan LIMIT ?`,
-        [run.pk, key, ...range.params, ...(cursor ?? []), query.maxResults + 1],
-      );
-      const items = rows.slice(0, query.maxResults).map(toMetric(key));
+      const after = decodeCursor(key, query.pageToken);
+      const points = await readSeries(db, run.pk, key, query, { after, limit: query.maxResults + 1 });
+      const items = points.slice(0, query.maxResults);
       const last = items[items.length - 1];
-      const nextPageToken = rows.length > query.maxResults && last !== undefined ? encodeCursor(last) : undefined;
+      const nextPageToken = points.length > query.maxResults && last !== undefined ? encodeCursor(last) : undefined;
       return { items, nextPageToken };
     },
     async getDownsampledMetric(projectId, runId, key, maxPoints, range) {

@@ -65,7 +65,7 @@ describe('metric write log (SQLite)', () => {
       expect(await pendingPoints(f.driver)).toBe(2);
       await f.store.settle();
       expect(await pendingPoints(f.driver)).toBe(0);
-      const rows = await f.driver.all('SELECT COUNT(*) AS n FROM metrics');
+      const rows = await f.driver.all('SELECT SUM(point_count) AS n FROM metric_blocks');
       expect(Number(rows[0]?.n)).toBe(2);
     } finally {
       await f.store.close();
@@ -168,7 +168,7 @@ describe('metric write log (SQLite)', () => {
     const reopened = createSqliteDriver({ filename });
     try {
       expect(await reopened.all('SELECT COUNT(*) AS n FROM metric_log')).toEqual([{ n: 0 }]);
-      expect(await reopened.all('SELECT COUNT(*) AS n FROM metrics')).toEqual([{ n: 1 }]);
+      expect(await reopened.all('SELECT SUM(point_count) AS n FROM metric_blocks')).toEqual([{ n: 1 }]);
     } finally {
       await reopened.close();
     }
