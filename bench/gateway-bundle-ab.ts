@@ -68,7 +68,7 @@ export async function gatewayBundleAb(options: BundleAbOptions): Promise<void> {
         const result = await runWrk(`${new URL(target.baseUrl).origin}${target.path}`, { connections: 128, seconds: 10, body: chatBody, headers: target.headers });
         requireNoWrkErrors(`${target.name} at c=128`, result);
         throughput.set(target.name, [...(throughput.get(target.name) ?? []), result.requestsPerSecond]);
-        note(`c=128 round ${round + 1}: ${target.name} ${formatNumber(result.requestsPerSecond)}/s`);
+        note(`c=128 round ${round + 1}: ${target.name} ${formatNumber(result.requestsPerSecond)}/s, latency p99 ${formatMs(result.latencyP99Ms)}, max ${formatMs(result.latencyMaxMs)}`);
       }
     }
     const latencies = new Map<string, number[]>();

@@ -126,10 +126,13 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     // 3. Throughput at concurrency 128: with wrk where installed (its C client takes far less of
     // the two cores than the Node load generator), else with the Node load generator.
     const loadTool = hasWrk() ? 'wrk' : 'node';
+    // The gateway's latency at c=128, per wrk round: p99 and maximum.
+    const gatewayLoadLatency: string[] = [];
     const throughput = async (target: typeof direct, label: string): Promise<number> => {
       if (loadTool === 'wrk') {
         const result = await runWrk(`${new URL(target.baseUrl).origin}${target.path}`, { connections: 128, seconds: throughputMs / 1000, body: chatBody, headers: target.headers });
         requireNoWrkErrors(label, result, target === gateway ? `; the server's last output:\n${server.outputTail()}` : '');
+        if (target === gateway) gatewayLoadLatency.push(`${formatMs(result.latencyP99Ms)} / ${formatMs(result.latencyMaxMs)}`);
         return result.requestsPerSecond;
       }
       const load = await runLoad({ baseUrl: target.baseUrl, concurrency: 128, durationMs: throughputMs, headers: target.headers, request: () => ({ method: 'POST', path: target.path, body: chatBody }) });
@@ -143,7 +146,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     for (let round = 0; round < throughputRounds; round += 1) {
       directRounds.push(await throughput(direct, 'direct c=128'));
       gatewayRounds.push(await throughput(gateway, 'gateway c=128'));
-      note(`c=128 (${loadTool}) round ${round + 1} of ${throughputRounds}: direct ${formatNumber(directRounds[round] ?? 0)}/s, gateway ${formatNumber(gatewayRounds[round] ?? 0)}/s`);
+      note(`c=128 (${loadTool}) round ${round + 1} of ${throughputRounds}: direct ${formatNumber(directRounds[round] ?? 0)}/s, gateway ${formatNumber(gatewayRounds[round] ?? 0)}/s${gatewayLoadLatency[round] === undefined ? '' : ` (latency p99 / max ${gatewayLoadLatency[round]})`}`);
     }
     const directLoad = { requestsPerSecond: median(directRounds) };
     const gatewayLoad = { requestsPerSecond: median(gatewayRounds) };
@@ -177,7 +180,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
       { bench, name: 'added latency p99, c=1', backend: 'sqlite', value: addedP99, unit: 'ms', display: formatMs(addedP99), target: { op: '<', value: 3 }, baseline: `direct p99 ${formatMs(directSummary.p99Ms)}; gateway ${formatMs(gatewaySummary.p99Ms)}` },
       { bench, name: 'minimal proxy added p50, c=1 (floor)', backend: 'sqlite', value: floorP50, unit: 'ms', display: formatMs(floorP50), baseline: `bare node:http + undici proxy, p50 ${formatMs(minimalSummary.p50Ms)}; Keel over it ${formatMs(gatewaySummary.p50Ms - minimalSummary.p50Ms)}` },
       { bench, name: 'minimal proxy added p99, c=1 (floor)', backend: 'sqlite', value: floorP99, unit: 'ms', display: formatMs(floorP99), baseline: `bare node:http + undici proxy, p99 ${formatMs(minimalSummary.p99Ms)}; Keel over it ${formatMs(gatewaySummary.p99Ms - minimalSummary.p99Ms)}` },
-      { bench, name: 'throughput c=128', backend: 'sqlite', value: gatewayLoad.requestsPerSecond, unit: 'req/s', display: `${formatNumber(gatewayLoad.requestsPerSecond)}/s`, target: { op: '>=', value: 3000 }, baseline: `median of ${throughputRounds} rounds (${roundsText(gatewayRounds)}); direct ${formatNumber(directLoad.requestsPerSecond)}/s (${roundsText(directRounds)}; load: ${loadTool})` },
+      { bench, name: 'throughput c=128', backend: 'sqlite', value: gatewayLoad.requestsPerSecond, unit: 'req/s', display: `${formatNumber(gatewayLoad.requestsPerSecond)}/s`, target: { op: '>=', value: 3000 }, baseline: `median of ${throughputRounds} rounds (${roundsText(gatewayRounds)}); direct ${formatNumber(directLoad.requestsPerSecond)}/s (${roundsText(directRounds)}; load: ${loadTool})${gatewayLoadLatency.length === 0 ? '' : `; gateway latency p99 / max per round ${gatewayLoadLatency.join(', ')}`}` },
       { bench, name: 'throughput vs direct, c=128', backend: 'sqlite', value: (gatewayLoad.requestsPerSecond / directLoad.requestsPerSecond) * 100, unit: '%', display: `${((gatewayLoad.requestsPerSecond / directLoad.requestsPerSecond) * 100).toFixed(0)} %`, target: { op: '>=', value: 50 }, baseline: `direct ${formatNumber(directLoad.requestsPerSecond)}/s` },
       { bench, name: 'added TTFT p99, c=1', backend: 'sqlite', value: addedTtftP99, unit: 'ms', display: formatMs(addedTtftP99), target: { op: '<', value: 2 }, baseline: `direct TTFT p99 ${formatMs(percentile(directTtft, 99))}` },
       { bench, name: 'minimal proxy added TTFT p99, c=1 (floor)', backend: 'sqlite', value: floorTtftP99, unit: 'ms', display: formatMs(floorTtftP99), baseline: `bare proxy TTFT p99 ${formatMs(percentile(minimalTtft, 99))}; Keel over it ${formatMs(percentile(gatewayTtft, 99) - percentile(minimalTtft, 99))}` },
