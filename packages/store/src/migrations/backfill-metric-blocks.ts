@@ -1,7 +1,7 @@
 import type { Metric } from '@keel/spec';
 import type { SqlExecutor } from '../drivers/sql-driver.ts';
 import { decodeMetricValue } from '../sql-store/metric-value.ts';
-import { insertBlocks, splitIntoBlocks } from '../sql-store/metric-blocks.ts';
+import { splitIntoBlocks, upsertBlocks } from '../sql-store/metric-blocks.ts';
 
 const pageRows = 10_000;
 
@@ -30,9 +30,9 @@ export async function backfillMetricBlocks(tx: SqlExecutor): Promise<void> {
       // The last block may still grow with the next page's points (of its last step, say).
       const blocks = splitIntoBlocks(pending);
       pending = blocks.pop() ?? [];
-      await insertBlocks(tx, runPk, key, blocks);
+      await upsertBlocks(tx, runPk, blocks.map((points) => ({ key, points })));
     }
-    await insertBlocks(tx, runPk, key, splitIntoBlocks(pending));
+    await upsertBlocks(tx, runPk, splitIntoBlocks(pending).map((points) => ({ key, points })));
   }
   await tx.run('DROP TABLE metrics');
 }

@@ -5,7 +5,7 @@ import { createSqliteDriver } from '../drivers/sqlite-driver.ts';
 import type { SqlDriver } from '../drivers/sql-driver.ts';
 import { runMigrations } from '../migrations/run-migrations.ts';
 import { compareMetricPoints, decodeMetricBlock, encodeMetricBlock } from './metric-block-codec.ts';
-import { blockCapacity, readSeries, sortUnique, splitIntoBlocks, writeSeries } from './metric-blocks.ts';
+import { blockCapacity, readSeries, sortUnique, splitIntoBlocks, writeRunSeries } from './metric-blocks.ts';
 
 const key = 'loss';
 const point = (step: number, value: number, timestamp = 1): Metric => ({ key, step, timestamp, value });
@@ -20,7 +20,7 @@ afterEach(async () => {
   await driver.close();
 });
 
-const write = (points: readonly Metric[]): Promise<Metric[]> => driver.transaction((tx) => writeSeries(tx, 1, key, sortUnique(points)));
+const write = (points: readonly Metric[]): Promise<Metric[]> => driver.transaction((tx) => writeRunSeries(tx, 1, [{ key, incoming: sortUnique(points) }]));
 
 interface BlockRow {
   lo: number;
@@ -83,7 +83,27 @@ describe('splitIntoBlocks', () => {
   });
 });
 
-describe('writeSeries and readSeries (SQLite)', () => {
+describe('writeRunSeries and readSeries (SQLite)', () => {
+  it('writes several series of a run in one call: a new one, one that grows, one merged into its stored steps', async () => {
+    const series = (name: string, points: Metric[]): Metric[] => points.map((p) => ({ ...p, key: name }));
+    await driver.transaction((tx) => writeRunSeries(tx, 1, [{ key: 'grows', incoming: series('grows', steps(0, 10)) }, { key: 'merged', incoming: series('merged', steps(0, 300)) }]));
+    const inserted = await driver.transaction((tx) =>
+      writeRunSeries(tx, 1, [
+        { key: 'fresh', incoming: series('fresh', steps(5, 3)) },
+        { key: 'grows', incoming: series('grows', steps(10, 5)) },
+        { key: 'merged', incoming: sortUnique(series('merged', [point(20, 7), point(150, 0.5), ...steps(290, 20)])) },
+        { key: 'empty', incoming: [] },
+      ]),
+    );
+    expect(sortUnique(inserted.filter((p) => p.key === 'merged'))).toEqual(series('merged', sortUnique([point(20, 7), point(150, 0.5), ...steps(300, 10)])));
+    expect(inserted.filter((p) => p.key !== 'merged').map((p) => [p.key, p.step])).toEqual([['fresh', 5], ['fresh', 6], ['fresh', 7], ['grows', 10], ['grows', 11], ['grows', 12], ['grows', 13], ['grows', 14]]);
+    expect(await readSeries(driver, 1, 'fresh', {})).toEqual(series('fresh', steps(5, 3)));
+    expect(await readSeries(driver, 1, 'grows', {})).toEqual(series('grows', steps(0, 15)));
+    expect(await readSeries(driver, 1, 'merged', {})).toEqual(series('merged', sortUnique([...steps(0, 310), point(20, 7), point(150, 0.5)])));
+    const counts = await driver.all('SELECT key, COUNT(*) AS n FROM metric_blocks GROUP BY key ORDER BY key');
+    expect(counts.map((row) => [row.key, Number(row.n)])).toEqual([['fresh', 1], ['grows', 1], ['merged', 3]]);
+  });
+
   it('fills the last block before starting a new one, and rewrites only that block', async () => {
     expect(await write(steps(0, 100))).toHaveLength(100);
     expect((await blocks()).map((block) => block.count)).toEqual([100]);

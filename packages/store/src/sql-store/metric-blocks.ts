@@ -74,57 +74,106 @@ const blocksFromSql = `SELECT lo_step, hi_step, point_count, points FROM metric_
 const blocksAfterSql = `SELECT lo_step, hi_step, point_count, points FROM metric_blocks
   WHERE run_pk = ? AND key = ? AND lo_step > ? AND lo_step <= ? ORDER BY lo_step LIMIT ?`;
 
+/** The same blocks as `blocksFromSql` for several series of one run at once, one (key, from, to) row each. */
+const candidateBlocksSql = (series: number): string => `WITH wanted (key, lo, hi) AS (VALUES ${Array.from({ length: series }, () => '(CAST(? AS TEXT), CAST(? AS BIGINT), CAST(? AS BIGINT))').join(', ')})
+SELECT b.key, b.lo_step, b.hi_step, b.point_count, b.points FROM wanted w JOIN metric_blocks b ON b.run_pk = ? AND b.key = w.key
+  AND b.lo_step >= COALESCE((SELECT MAX(m.lo_step) FROM metric_blocks m WHERE m.run_pk = ? AND m.key = w.key AND m.lo_step <= w.lo), w.lo)
+  AND b.lo_step <= w.hi
+ORDER BY b.key, b.lo_step`;
+
 // Steps are int64 in MLflow; a bound past every step stands for "no bound".
 const noUpperBound = Number.MAX_SAFE_INTEGER;
 const noLowerBound = -Number.MAX_SAFE_INTEGER;
 
-/** Inserts new blocks of one series (each sorted, none touching another block's steps). */
-export async function insertBlocks(tx: SqlExecutor, runPk: number, key: string, blocks: readonly Metric[][]): Promise<void> {
-  for (let start = 0; start < blocks.length; start += 100) {
-    const chunk = blocks.slice(start, start + 100);
-    const params: SqlValue[] = [];
-    for (const block of chunk) {
-      params.push(runPk, key, (block[0] as Metric).step, (block[block.length - 1] as Metric).step, block.length, encodeMetricBlock(block));
-    }
-    await tx.run(`INSERT INTO metric_blocks (${blockColumns}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}`, params);
-  }
+/** A block to store: a new one, or a stored one rewritten (same `lo_step`), which the upsert replaces. */
+interface BlockWrite {
+  key: string;
+  points: Metric[];
 }
 
 /**
- * Stores a series' new points (sorted and unique, `sortUnique`) and returns those that were not
- * stored already. Points past the series' last block join it while it has room; points inside the
- * steps of stored blocks are merged into them, and those blocks rewritten.
+ * Writes blocks in multi-row upserts: a block whose series already has one starting at its first
+ * step replaces it (a last block that grew, or a merged one), any other is inserted.
  */
-export async function writeSeries(tx: SqlExecutor, runPk: number, key: string, incoming: readonly Metric[]): Promise<Metric[]> {
-  const first = incoming[0];
-  const last = incoming[incoming.length - 1];
-  if (first === undefined || last === undefined) return [];
-  const rows = await tx.all(blocksFromSql, [runPk, key, runPk, key, first.step, first.step, last.step, noUpperBound]);
+export async function upsertBlocks(tx: SqlExecutor, runPk: number, blocks: readonly BlockWrite[]): Promise<void> {
+  for (let start = 0; start < blocks.length; start += 100) {
+    const chunk = blocks.slice(start, start + 100);
+    const params: SqlValue[] = [];
+    for (const { key, points } of chunk) {
+      params.push(runPk, key, (points[0] as Metric).step, (points[points.length - 1] as Metric).step, points.length, encodeMetricBlock(points));
+    }
+    await tx.run(
+      `INSERT INTO metric_blocks (${blockColumns}) VALUES ${chunk.map(() => '(?, ?, ?, ?, ?, ?)').join(', ')}
+       ON CONFLICT (run_pk, key, lo_step) DO UPDATE SET hi_step = excluded.hi_step, point_count = excluded.point_count, points = excluded.points`,
+      params,
+    );
+  }
+}
+
+/** What one series' new points change: the blocks to write, the stored ones to delete first, and the points that are new. */
+interface SeriesPlan {
+  inserted: Metric[];
+  blocks: BlockWrite[];
+  /** The `lo_step` range of stored blocks merged into `blocks`: deleted before they are written. */
+  replaced: [number, number] | undefined;
+}
+
+const blocksOf = (key: string, series: readonly Metric[]): BlockWrite[] => splitIntoBlocks(series).map((points) => ({ key, points }));
+
+/**
+ * Plans the write of a series' new points (sorted and unique, `sortUnique`) given the stored blocks
+ * `blocksFromSql` returns for their step range. Points past every block join the last block while
+ * it has room, and then go into new blocks; points inside the steps of stored blocks are merged
+ * with those blocks, which are written again. Points already stored are dropped.
+ */
+function planSeries(key: string, incoming: readonly Metric[], rows: readonly SqlRow[]): SeriesPlan {
+  const first = incoming[0] as Metric;
   const before = rows[0] !== undefined && Number(rows[0].hi_step) < first.step ? rows[0] : undefined;
   const overlapping = before === undefined ? rows : rows.slice(1);
   if (overlapping.length === 0) {
     if (before !== undefined && Number(before.point_count) < blockCapacity) {
       const joined: Metric[] = [];
       decodeMetricBlock(before.points, key, joined);
-      const [head, ...rest] = splitIntoBlocks([...joined, ...incoming]);
-      const loStep = Number(before.lo_step);
-      await tx.run('UPDATE metric_blocks SET hi_step = ?, point_count = ?, points = ? WHERE run_pk = ? AND key = ? AND lo_step = ?', [
-        (head?.[head.length - 1] as Metric).step, head?.length ?? 0, encodeMetricBlock(head ?? []), runPk, key, loStep,
-      ]);
-      await insertBlocks(tx, runPk, key, rest);
-    } else {
-      await insertBlocks(tx, runPk, key, splitIntoBlocks(incoming));
+      for (const point of incoming) joined.push(point);
+      return { inserted: [...incoming], blocks: blocksOf(key, joined), replaced: undefined };
     }
-    return [...incoming];
+    return { inserted: [...incoming], blocks: blocksOf(key, incoming), replaced: undefined };
   }
   const existing: Metric[] = [];
   for (const row of overlapping) decodeMetricBlock(row.points, key, existing);
   const { merged, inserted } = mergeSorted(existing, incoming);
-  if (inserted.length === 0) return inserted;
-  await tx.run('DELETE FROM metric_blocks WHERE run_pk = ? AND key = ? AND lo_step >= ? AND lo_step <= ?', [
-    runPk, key, Number((overlapping[0] as SqlRow).lo_step), Number((overlapping[overlapping.length - 1] as SqlRow).lo_step),
-  ]);
-  await insertBlocks(tx, runPk, key, splitIntoBlocks(merged));
+  if (inserted.length === 0) return { inserted, blocks: [], replaced: undefined };
+  return { inserted, blocks: blocksOf(key, merged), replaced: [Number((overlapping[0] as SqlRow).lo_step), Number((overlapping[overlapping.length - 1] as SqlRow).lo_step)] };
+}
+
+/**
+ * Stores new points of several series of one run (each sorted and unique, `sortUnique`) and
+ * returns those that were not stored already: one query reads the blocks they touch, one upsert
+ * per 100 blocks writes them, and a merge into stored steps deletes the blocks it replaces.
+ */
+export async function writeRunSeries(tx: SqlExecutor, runPk: number, series: readonly { key: string; incoming: readonly Metric[] }[]): Promise<Metric[]> {
+  const wanted = series.filter(({ incoming }) => incoming.length > 0);
+  if (wanted.length === 0) return [];
+  const params: SqlValue[] = [];
+  for (const { key, incoming } of wanted) params.push(key, (incoming[0] as Metric).step, (incoming[incoming.length - 1] as Metric).step);
+  const rowsByKey = new Map<string, SqlRow[]>();
+  for (const row of await tx.all(candidateBlocksSql(wanted.length), [...params, runPk, runPk])) {
+    const key = String(row.key);
+    const rows = rowsByKey.get(key);
+    if (rows === undefined) rowsByKey.set(key, [row]);
+    else rows.push(row);
+  }
+  const inserted: Metric[] = [];
+  const blocks: BlockWrite[] = [];
+  for (const { key, incoming } of wanted) {
+    const plan = planSeries(key, incoming, rowsByKey.get(key) ?? []);
+    for (const point of plan.inserted) inserted.push(point);
+    for (const block of plan.blocks) blocks.push(block);
+    if (plan.replaced !== undefined) {
+      await tx.run('DELETE FROM metric_blocks WHERE run_pk = ? AND key = ? AND lo_step >= ? AND lo_step <= ?', [runPk, key, ...plan.replaced]);
+    }
+  }
+  await upsertBlocks(tx, runPk, blocks);
   return inserted;
 }
 

@@ -1,7 +1,7 @@
 import type { Metric } from '@keel/spec';
 import type { SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
 import { encodeMetricValue } from './metric-value.ts';
-import { sortUnique, writeSeries } from './metric-blocks.ts';
+import { sortUnique, writeRunSeries } from './metric-blocks.ts';
 import { computeRollups, upsertRollups } from './metric-rollups.ts';
 
 const metricRow = '(?, ?, ?, ?, ?, ?)';
@@ -42,8 +42,7 @@ export async function writeMetrics(tx: SqlExecutor, runPk: number, metrics: read
   );
   // After the latest values: on PostgreSQL their upsert locks each (run, key) row, so that two
   // transactions writing one series merge its blocks one after the other.
-  const inserted: Metric[] = [];
-  for (const metric of latestRows) for (const point of await writeSeries(tx, runPk, metric.key, sortUnique(byKey.get(metric.key) ?? []))) inserted.push(point);
+  const inserted = await writeRunSeries(tx, runPk, latestRows.map(({ key }) => ({ key, incoming: sortUnique(byKey.get(key) ?? []) })));
   // Rollups count points: only the new ones, so that duplicates do not count twice.
   await upsertRollups(tx, runPk, computeRollups(inserted));
 }
