@@ -39,7 +39,7 @@ const maxId = Number.MAX_SAFE_INTEGER;
 
 /**
  * The metric write log of ADR 0009 (SQLite): log-batch appends its metrics as one row of
- * `metric_log`; compaction moves all of a run's pending batches into metrics, latest_metrics and
+ * `metric_log`; compaction moves all of a run's pending batches into metric_blocks (ADR 0014), latest_metrics and
  * metric_rollups with one `writeMetrics` in one transaction, so that each page and each rollup row
  * is written once for many batches.
  */
