@@ -7,6 +7,7 @@ import type { z } from 'zod';
 import type { Clock, IdGenerator } from '../../ports.ts';
 import type { SecretBox } from '../../secrets/create-secret-box.ts';
 import type { GatewayConfigSource, ResolvedGatewayConfig, VirtualKeyAuthenticator, VirtualKeyPrincipal } from '../resolved-gateway-config.ts';
+import { createVirtualKeyPrincipals } from './virtual-key-principals.ts';
 import { formatConfigIssues, listConfigIssues } from './format-config-issues.ts';
 import { redactGatewayConfig } from './redact-gateway-config.ts';
 import { resolveGatewayConfig } from './resolve-gateway-config.ts';
@@ -77,15 +78,9 @@ interface FileProject {
   resolved?: ResolvedGatewayConfig;
 }
 
-interface CachedPrincipal {
-  principal: VirtualKeyPrincipal;
-  expiresAt: number;
-}
-
 const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 const documentHash = (config: GatewayConfig): string => createHash('sha256').update(JSON.stringify(config)).digest('hex').slice(0, 16);
 const maxPutAttempts = 5;
-const maxCachedPrincipals = 10_000;
 
 function invalidConfig(error: z.ZodError): KeelError {
   return new KeelError('INVALID_PARAMETER_VALUE', `Invalid gateway configuration: ${formatConfigIssues(error)}`, { details: { issues: listConfigIssues(error).slice(0, 20) } });
@@ -110,7 +105,7 @@ export function createGatewayConfigService(deps: GatewayConfigServiceDeps): Gate
 
   // Database documents, resolved, by project: `version` is the stored one (0: none stored).
   const databaseCache = new Map<number, Promise<{ version: number; resolved: ResolvedGatewayConfig | null }>>();
-  const principals = new Map<string, CachedPrincipal>();
+  const principals = createVirtualKeyPrincipals(keyCacheMs, () => clock.now());
   const projectNames = new Map<number, string>();
 
   let fileSource: ReadonlyMap<string, GatewayConfig> = new Map();
@@ -149,7 +144,7 @@ export function createGatewayConfigService(deps: GatewayConfigServiceDeps): Gate
     fileProjects = nextProjects;
     fileKeys = nextKeys;
     unknownFileProjects = unknown;
-    principals.clear();
+    principals.forget();
     return { unknownProjects: unknown };
   }
 
@@ -248,7 +243,7 @@ export function createGatewayConfigService(deps: GatewayConfigServiceDeps): Gate
   }
 
   function forgetPrincipals(projectId: number, keyName: string): void {
-    for (const [secret, entry] of principals) if (entry.principal.projectId === projectId && entry.principal.keyName === keyName) principals.delete(secret);
+    principals.forget((principal) => principal.projectId === projectId && principal.keyName === keyName);
   }
 
   return {
@@ -264,25 +259,14 @@ export function createGatewayConfigService(deps: GatewayConfigServiceDeps): Gate
 
     async authenticate(secret) {
       if (secret === '' || secret.length > 512) return null;
-      const now = clock.now();
-      const cached = principals.get(secret);
-      if (cached !== undefined) {
-        if (cached.expiresAt > now) return cached.principal;
-        principals.delete(secret);
-      }
-      await fileReady;
-      const hash = hashSecret(secret);
-      let principal: VirtualKeyPrincipal | null = fileKeys.get(hash) ?? null;
-      if (principal === null) {
+      return principals.get(secret, async () => {
+        await fileReady;
+        const hash = hashSecret(secret);
+        const fromFile = fileKeys.get(hash);
+        if (fromFile !== undefined) return fromFile;
         const record = await store.findGatewayKeyByHash(hash);
-        if (record === null) return null;
-        principal = { projectId: record.projectId, projectName: await projectName(record.projectId), keyName: record.name };
-      }
-      if (keyCacheMs > 0) {
-        if (principals.size >= maxCachedPrincipals) principals.clear();
-        principals.set(secret, { principal, expiresAt: now + keyCacheMs });
-      }
-      return principal;
+        return record === null ? null : { projectId: record.projectId, projectName: await projectName(record.projectId), keyName: record.name };
+      });
     },
 
     getRedacted: answerFor,
