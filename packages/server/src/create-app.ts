@@ -1,6 +1,7 @@
 import { STATUS_CODES } from 'node:http';
 import Fastify, { type FastifyBaseLogger, type FastifyInstance, type FastifyReply, LogController } from 'fastify';
 import { toErrorResponse, toMlflowError } from './http/error-response.ts';
+import { lazyChildLoggerFactory } from './http/lazy-child-logger.ts';
 import { registerRoutes } from './http/register-routes.ts';
 import type { AnyRouteSpec } from './http/route-spec.ts';
 import type { AppServices } from './app-services.ts';
@@ -31,6 +32,7 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
   const app = Fastify({
     loggerInstance: logger,
     logController: new LogController({ disableRequestLogging: true }),
+    childLoggerFactory: lazyChildLoggerFactory,
     bodyLimit: options.maxBodyBytes,
     forceCloseConnections: 'idle',
     return503OnClosing: true,
@@ -103,11 +105,12 @@ export async function createApp(options: AppOptions): Promise<KeelApp> {
     if (closing) void reply.header('connection', 'close');
     done(null, payload);
   });
-  app.addHook('onResponse', async (request, reply) => {
+  app.addHook('onResponse', (request, reply, done) => {
     if (closing) request.raw.socket?.end();
     const route = request.routeOptions.url ?? 'unmatched';
     services.metrics.observeRequest(request.method, route, reply.statusCode, reply.elapsedTime / 1000);
     request.log.debug({ method: request.method, route, status: reply.statusCode, ms: reply.elapsedTime }, 'request');
+    done();
   });
 
   registerRoutes(app, parsedRoutes, services.auth, services.gatewayConfig);
