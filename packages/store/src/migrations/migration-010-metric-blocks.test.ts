@@ -46,7 +46,7 @@ async function migrateLegacyPoints(driver: SqlDriver): Promise<void> {
       );
     }
   }
-  expect(await runMigrations(driver, () => 2)).toEqual([10]);
+  expect(await runMigrations(driver, () => 2, 10)).toEqual([10]);
   expect(await tables(driver)).not.toContain('metrics');
   for (const { runPk, key, points } of series) expect(await readSeries(driver, runPk, key, {})).toEqual(points);
   const blocks = await driver.all("SELECT lo_step, hi_step, point_count FROM metric_blocks WHERE run_pk = 1 AND key = 'loss' ORDER BY lo_step");

@@ -9,6 +9,7 @@ import { migration007MetricLog } from './migration-007-metric-log.ts';
 import { migration008SpanStorage } from './migration-008-span-storage.ts';
 import { migration009BinaryMetricLog } from './migration-009-binary-metric-log.ts';
 import { migration010MetricBlocks } from './migration-010-metric-blocks.ts';
+import { migration011MetricLogWithoutRunIndex } from './migration-011-metric-log-without-run-index.ts';
 
 export interface Migration {
   version: number;
@@ -34,6 +35,7 @@ export const migrations: readonly Migration[] = [
   migration008SpanStorage,
   migration009BinaryMetricLog,
   migration010MetricBlocks,
+  migration011MetricLogWithoutRunIndex,
 ];
 
 const fills: Record<Dialect, Record<string, string>> = {

@@ -156,6 +156,80 @@ describe('metric write log (SQLite)', () => {
     }
   });
 
+  it('writes a pass again, counting nothing twice, when the process stops after writing its points and before deleting its rows', async () => {
+    const filename = newFile();
+    const plain = createSqliteDriver({ filename });
+    let failDelete = true;
+    // The pass deletes its rows in one statement after the runs' transactions: failing it leaves the file as a crash there would.
+    const driver: SqlDriver = {
+      ...plain,
+      run: (sql, params) => (failDelete && sql.startsWith('DELETE FROM metric_log') ? Promise.reject(new Error('stopped before the delete')) : plain.run(sql, params)),
+    };
+    const store = await createSqlStore(driver, { metricLog: waiting });
+    try {
+      const project = await store.createProject('p', 1);
+      const experimentId = await store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
+      const runs = await Promise.all(['d', 'e'].map((letter) => store.createRun(project.id, { runId: letter.repeat(32), experimentId, runName: letter, userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' })));
+      const [first, second] = runs.map((run) => run.info.runId);
+      await store.logBatch(project.id, first ?? '', { metrics: [metric('loss', 1, 1), metric('loss', 2, 2)], params: [], tags: [] });
+      await store.logBatch(project.id, second ?? '', { metrics: [metric('loss', 9, 1)], params: [], tags: [] });
+      await store.logBatch(project.id, first ?? '', { metrics: [metric('loss', 2, 2), metric('loss', 3, 3)], params: [], tags: [] });
+      await expect(store.settle()).rejects.toThrow('stopped before the delete');
+      // Both runs' points are written, and every row is still in the log.
+      expect(await pendingPoints(plain)).toBe(5);
+      expect(await plain.all('SELECT SUM(point_count) AS n FROM metric_blocks')).toEqual([{ n: 4 }]);
+
+      failDelete = false;
+      await store.settle();
+      expect(await pendingPoints(plain)).toBe(0);
+      const history = await store.getMetricHistory(project.id, first ?? '', 'loss', { maxResults: 100, pageToken: undefined });
+      expect(history.items.map((point) => point.value)).toEqual([1, 2, 3]);
+      expect(await plain.all('SELECT SUM(point_count) AS n FROM metric_blocks')).toEqual([{ n: 4 }]);
+      for (const level of [1, 2, 3, 4, 5]) expect(await rollupCount(plain, 'loss', level)).toBe(4);
+      expect((await store.getRun(project.id, first ?? ''))?.data.metrics).toEqual([metric('loss', 3, 3)]);
+      expect((await store.getRun(project.id, second ?? ''))?.data.metrics).toEqual([metric('loss', 9, 1)]);
+    } finally {
+      await store.close();
+    }
+  });
+
+  it('drains a backlog of more rows than one query of a pass reads, in order, keeping -0', async () => {
+    const f = await fixture({ ...waiting, maxPendingPoints: 100_000 });
+    const other = await f.store.createRun(f.projectId, { runId: 'f'.repeat(32), experimentId: f.experimentId, runName: 'o', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/o' });
+    try {
+      // 700 one-point batches, alternating between two runs: more than the 256 rows a pass reads per query.
+      for (let step = 0; step < 350; step += 1) {
+        await logMetrics(f, [metric('loss', step, step)]);
+        await logMetrics(f, [metric('loss', -step, step)], other.info.runId);
+      }
+      expect(await pendingPoints(f.driver)).toBe(700);
+      await f.store.settle();
+      expect(await pendingPoints(f.driver)).toBe(0);
+      for (const [runId, sign] of [[f.runId, 1], [other.info.runId, -1]] as const) {
+        const history = await f.store.getMetricHistory(f.projectId, runId, 'loss', { maxResults: 1000, pageToken: undefined });
+        expect(history.items.map((point) => point.value)).toEqual(Array.from({ length: 350 }, (_unused, step) => sign * step));
+        expect(history.items.map((point) => point.step)).toEqual(Array.from({ length: 350 }, (_unused, step) => step));
+      }
+      expect(await rollupCount(f.driver, 'loss', 1)).toBe(700);
+    } finally {
+      await f.store.close();
+    }
+  });
+
+  it('bounds a pass by its points: a small bound drains the same backlog in more passes', async () => {
+    const f = await fixture({ ...waiting, maxPendingPoints: 50 });
+    try {
+      for (let batch = 0; batch < 30; batch += 1) await logMetrics(f, Array.from({ length: 10 }, (_unused, offset) => metric('loss', batch, batch * 10 + offset)));
+      // Each append past the bound compacted first, so the backlog never went far over it.
+      expect(await pendingPoints(f.driver)).toBeLessThanOrEqual(50);
+      await f.store.settle();
+      const history = await f.store.getMetricHistory(f.projectId, f.runId, 'loss', { maxResults: 1000, pageToken: undefined });
+      expect(history.items).toHaveLength(300);
+    } finally {
+      await f.store.close();
+    }
+  });
+
   it('drains at close', async () => {
     const filename = newFile();
     const { store, driver } = await open(filename);
