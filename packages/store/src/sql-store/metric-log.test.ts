@@ -216,17 +216,36 @@ describe('metric write log (SQLite)', () => {
     }
   });
 
-  it('bounds a pass by its points: a small bound drains the same backlog in more passes', async () => {
-    const f = await fixture({ ...waiting, maxPendingPoints: 50 });
+  it('bounds a pass by eagerPoints: a backlog drains in passes of about that many points, each deleting its own rows', async () => {
+    const filename = newFile();
+    const first = await open(filename);
+    const project = await first.store.createProject('p', 1);
+    const experimentId = await first.store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
+    const run = await first.store.createRun(project.id, { runId: 'g'.repeat(32), experimentId, runName: 'r', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' });
+    for (let batch = 0; batch < 30; batch += 1) {
+      await first.store.logBatch(project.id, run.info.runId, { metrics: Array.from({ length: 10 }, (_unused, offset) => metric('loss', batch, batch * 10 + offset)), params: [], tags: [] });
+    }
+    // Closing the driver alone leaves the 300 points in the log, as a crash would.
+    await first.driver.close();
+
+    const plain = createSqliteDriver({ filename });
+    let deletes = 0;
+    const driver: SqlDriver = {
+      ...plain,
+      run: (sql, params) => {
+        if (sql.startsWith('DELETE FROM metric_log')) deletes += 1;
+        return plain.run(sql, params);
+      },
+    };
+    // The startup drain: passes of at most about 30 points (three 10-point rows).
+    const store = await createSqlStore(driver, { metricLog: { delayMs: 3_600_000, eagerPoints: 30 } });
     try {
-      for (let batch = 0; batch < 30; batch += 1) await logMetrics(f, Array.from({ length: 10 }, (_unused, offset) => metric('loss', batch, batch * 10 + offset)));
-      // Each append past the bound compacted first, so the backlog never went far over it.
-      expect(await pendingPoints(f.driver)).toBeLessThanOrEqual(50);
-      await f.store.settle();
-      const history = await f.store.getMetricHistory(f.projectId, f.runId, 'loss', { maxResults: 1000, pageToken: undefined });
-      expect(history.items).toHaveLength(300);
+      expect(deletes).toBeGreaterThanOrEqual(10);
+      expect(await pendingPoints(plain)).toBe(0);
+      const history = await store.getMetricHistory(project.id, run.info.runId, 'loss', { maxResults: 1000, pageToken: undefined });
+      expect(history.items.map((point) => point.step)).toEqual(Array.from({ length: 300 }, (_unused, step) => step));
     } finally {
-      await f.store.close();
+      await store.close();
     }
   });
 

@@ -38,7 +38,7 @@ export interface MetricLog {
 // delete per run rewrote most of them 20 times a pass (ADR 0009, amendment of migration 11).
 const defaults = { chunkPoints: 4000, delayMs: 500, eagerPoints: 40_000, maxPendingPoints: 200_000 };
 const maxId = Number.MAX_SAFE_INTEGER;
-/** Log rows read per query of a compaction pass. */
+/** Log rows read per query of a compaction pass at most. */
 const pageRows = 256;
 
 /**
@@ -53,6 +53,15 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}): 
   let cancelTimer: (() => void) | undefined;
   let running: Promise<void> | undefined;
   let closed = false;
+  // Points per log row, learnt from the rows read: how many rows a pass reads per query.
+  let pointsPerRow = 1000;
+  // Appends waiting for the backlog to shrink, woken after each compaction transaction.
+  let waiters: (() => void)[] = [];
+  const progressed = (): void => {
+    const woken = waiters;
+    waiters = [];
+    for (const wake of woken) wake();
+  };
 
   /** Writes the points of one run's log rows (at most about `chunkPoints`) in one transaction. */
   const compactRun = (runPk: number, payloads: readonly unknown[]): Promise<void> =>
@@ -63,7 +72,7 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}): 
     });
 
   /**
-   * One pass: reads the oldest rows with id <= upTo (about `maxPendingPoints` points at most), groups
+   * One pass: reads the oldest rows with id <= upTo (about `eagerPoints` points at most), groups
    * them by run, writes each run's points in transactions of at most `chunkPoints` points, so that a
    * transaction writes one run's pages (its COMMIT stays short) and appends commit between them, then
    * deletes the rows it read in one statement. A row is deleted only after its points are written;
@@ -76,14 +85,16 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}): 
     let points = 0;
     let rows = 0;
     let lastId = 0;
-    // Pages of rows until the pass holds `maxPendingPoints` points: its memory stays bounded
-    // whether a row is a batch of 10 points or of 10,000.
-    while (points < maxPendingPoints) {
-      const page = await db.all('SELECT id, run_pk, points, payload FROM metric_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?', [lastId, upTo, pageRows]);
+    // Pages of rows until the pass holds `eagerPoints` points: its memory and the time its rows
+    // wait for their delete stay bounded whether a row is a batch of 10 points or of 10,000.
+    while (points < eagerPoints) {
+      const limit = Math.min(pageRows, Math.max(1, Math.ceil((eagerPoints - points) / pointsPerRow)));
+      const page = await db.all('SELECT id, run_pk, points, payload FROM metric_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?', [lastId, upTo, limit]);
+      let pagePoints = 0;
       for (const row of page) {
         const runPk = Number(row.run_pk);
         const rowPoints = Number(row.points);
-        points += rowPoints;
+        pagePoints += rowPoints;
         const chunks = runs.get(runPk) ?? [];
         if (chunks.length === 0) runs.set(runPk, chunks);
         const last = chunks[chunks.length - 1];
@@ -92,24 +103,37 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}): 
           last.payloads.push(row.payload);
         } else chunks.push({ points: rowPoints, payloads: [row.payload] });
       }
+      points += pagePoints;
       rows += page.length;
+      if (page.length > 0) pointsPerRow = Math.max(1, pagePoints / page.length);
       lastId = Number(page[page.length - 1]?.id ?? lastId);
-      if (page.length < pageRows) break;
+      if (page.length < limit) break;
     }
     if (rows === 0) {
       pendingPoints = 0;
       return 0;
     }
-    for (const [runPk, chunks] of runs) for (const chunk of chunks) await compactRun(runPk, chunk.payloads);
+    for (const [runPk, chunks] of runs) {
+      for (const chunk of chunks) {
+        await compactRun(runPk, chunk.payloads);
+        // Written: appends waiting for the backlog to shrink may go on before the pass ends.
+        pendingPoints = Math.max(0, pendingPoints - chunk.points);
+        progressed();
+      }
+    }
     await db.run('DELETE FROM metric_log WHERE id <= ?', [lastId]);
-    pendingPoints = Math.max(0, pendingPoints - points);
     return rows;
   };
 
   /** Passes run one at a time: a pass deletes its rows only at its end, and another one would write them twice. */
   let passes: Promise<unknown> = Promise.resolve();
+  let passesInFlight = 0;
   const pass = (upTo: number): Promise<number> => {
-    const next = passes.then(() => compactStep(upTo));
+    passesInFlight += 1;
+    const next = passes.then(() => compactStep(upTo)).finally(() => {
+      passesInFlight -= 1;
+      progressed();
+    });
     passes = next.catch(() => undefined);
     return next;
   };
@@ -155,7 +179,11 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}): 
       schedule();
     },
     async admit() {
-      while (pendingPoints >= maxPendingPoints && !closed) await pass(maxId);
+      // A pass under way frees room transaction by transaction: wait for the next one, not for all of it.
+      while (pendingPoints >= maxPendingPoints && !closed) {
+        if (passesInFlight > 0) await new Promise<void>((resolve) => waiters.push(resolve));
+        else await pass(maxId);
+      }
     },
     flush,
     async close() {
