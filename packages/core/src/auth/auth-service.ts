@@ -1,7 +1,7 @@
 import { type ApiKeyRecord, type KeelStore, KeelError, hasErrorCode, type Principal, type Project, type Role, roleAtLeast } from '@keel/spec';
 import type { Clock, IdGenerator } from '../ports.ts';
 import { hashApiKey, issueApiKey } from './api-key-secret.ts';
-import { createKeyCache } from './key-cache.ts';
+import { createSingleFlightCache } from '../cache/single-flight-cache.ts';
 
 export interface AuthServiceDeps {
   store: KeelStore;
@@ -20,7 +20,9 @@ export interface CreatedKey {
 const projectNamePattern = /^[a-z0-9][a-z0-9_-]{0,62}$/;
 
 export function createAuthService({ store, clock, ids, keyCacheMs = 2000 }: AuthServiceDeps) {
-  const keyCache = createKeyCache(keyCacheMs);
+  // Recently verified keys by secret (a SHA-256 and a query per request otherwise). A key revoked
+  // through another server stops working here within `keyCacheMs`; through this one, at once.
+  const keys = createSingleFlightCache<ApiKeyRecord>(keyCacheMs, () => clock.now());
   const createKey = async (project: Project, name: string, role: Role, superuser: boolean): Promise<CreatedKey> => {
     const issued = issueApiKey(ids);
     const key = await store.createApiKey({ id: issued.id, projectId: project.id, name, role, superuser, keyHash: issued.hash, prefix: issued.prefix, createdAt: clock.now() });
@@ -39,12 +41,11 @@ export function createAuthService({ store, clock, ids, keyCacheMs = 2000 }: Auth
      */
     async authenticate(secret: string | undefined, projectName: string | undefined): Promise<Principal> {
       if (secret === undefined || secret === '') throw new KeelError('UNAUTHENTICATED', 'An API key is required: send Authorization: Bearer <key>');
-      let record = keyCache.get(secret, clock.now());
-      if (record === undefined) {
-        record = await store.findApiKeyByHash(hashApiKey(secret));
-        if (record === undefined || record.revokedAt !== null) throw new KeelError('UNAUTHENTICATED', 'Invalid or revoked API key');
-        keyCache.set(secret, record, clock.now());
-      }
+      const record = await keys.get(secret, async () => {
+        const found = await store.findApiKeyByHash(hashApiKey(secret));
+        return found === undefined || found.revokedAt !== null ? null : found;
+      });
+      if (record === null) throw new KeelError('UNAUTHENTICATED', 'Invalid or revoked API key');
       const principal: Principal = { keyId: record.id, projectId: record.projectId, projectName: record.projectName, role: record.role, superuser: record.superuser };
       if (projectName === undefined || projectName === '' || projectName === record.projectName) return principal;
       if (!record.superuser) throw new KeelError('PERMISSION_DENIED', `This key belongs to project '${record.projectName}'`);
@@ -82,7 +83,7 @@ export function createAuthService({ store, clock, ids, keyCacheMs = 2000 }: Auth
 
     async revokeKey(id: string, projectId: number | undefined): Promise<void> {
       if (!(await store.revokeApiKey(id, projectId, clock.now()))) throw new KeelError('RESOURCE_DOES_NOT_EXIST', `No active key with id '${id}'`);
-      keyCache.forgetKey(id);
+      keys.forget((record) => record.id === id);
     },
 
     listProjects: () => store.listProjects(),

@@ -7,7 +7,7 @@ import type { z } from 'zod';
 import type { Clock, IdGenerator } from '../../ports.ts';
 import type { SecretBox } from '../../secrets/create-secret-box.ts';
 import type { GatewayConfigSource, ResolvedGatewayConfig, VirtualKeyAuthenticator, VirtualKeyPrincipal } from '../resolved-gateway-config.ts';
-import { createVirtualKeyPrincipals } from './virtual-key-principals.ts';
+import { createSingleFlightCache } from '../../cache/single-flight-cache.ts';
 import { formatConfigIssues, listConfigIssues } from './format-config-issues.ts';
 import { redactGatewayConfig } from './redact-gateway-config.ts';
 import { resolveGatewayConfig } from './resolve-gateway-config.ts';
@@ -105,7 +105,7 @@ export function createGatewayConfigService(deps: GatewayConfigServiceDeps): Gate
 
   // Database documents, resolved, by project: `version` is the stored one (0: none stored).
   const databaseCache = new Map<number, Promise<{ version: number; resolved: ResolvedGatewayConfig | null }>>();
-  const principals = createVirtualKeyPrincipals(keyCacheMs, () => clock.now());
+  const principals = createSingleFlightCache<VirtualKeyPrincipal>(keyCacheMs, () => clock.now());
   const projectNames = new Map<number, string>();
 
   let fileSource: ReadonlyMap<string, GatewayConfig> = new Map();

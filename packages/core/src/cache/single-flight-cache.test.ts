@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import type { VirtualKeyPrincipal } from '../resolved-gateway-config.ts';
-import { createVirtualKeyPrincipals } from './virtual-key-principals.ts';
+import type { VirtualKeyPrincipal } from '../gateway/resolved-gateway-config.ts';
+import { createSingleFlightCache } from './single-flight-cache.ts';
 
 const principal: VirtualKeyPrincipal = { projectId: 1, projectName: 'p', keyName: 'k' };
 
@@ -15,10 +15,10 @@ function controlledLoad(answer: VirtualKeyPrincipal | null | Error = principal) 
   return { load, release: () => releases.splice(0).forEach((release) => release()), calls: () => calls };
 }
 
-describe('createVirtualKeyPrincipals', () => {
+describe('createSingleFlightCache', () => {
   it('makes one lookup for concurrent requests of one secret, then answers from the cache until it expires', async () => {
     let now = 0;
-    const principals = createVirtualKeyPrincipals(2_000, () => now);
+    const principals = createSingleFlightCache<VirtualKeyPrincipal>(2_000, () => now);
     const first = controlledLoad();
     const waiting = Array.from({ length: 128 }, () => principals.get('secret', first.load));
     first.release();
@@ -36,7 +36,7 @@ describe('createVirtualKeyPrincipals', () => {
   });
 
   it('does not cache an unknown key or a failed lookup, and the next request looks again', async () => {
-    const principals = createVirtualKeyPrincipals(2_000, () => 0);
+    const principals = createSingleFlightCache<VirtualKeyPrincipal>(2_000, () => 0);
     const unknown = controlledLoad(null);
     const answer = principals.get('nope', unknown.load);
     unknown.release();
@@ -53,7 +53,7 @@ describe('createVirtualKeyPrincipals', () => {
   });
 
   it('keeps what a lookup begun before a forget found out of the cache, so a revoked key stops at once', async () => {
-    const principals = createVirtualKeyPrincipals(2_000, () => 0);
+    const principals = createSingleFlightCache<VirtualKeyPrincipal>(2_000, () => 0);
     const before = controlledLoad();
     const inFlight = principals.get('secret', before.load);
     principals.forget((candidate) => candidate.keyName === 'k');
@@ -72,7 +72,7 @@ describe('createVirtualKeyPrincipals', () => {
   });
 
   it('forgets only the principals that match', async () => {
-    const principals = createVirtualKeyPrincipals(2_000, () => 0);
+    const principals = createSingleFlightCache<VirtualKeyPrincipal>(2_000, () => 0);
     const other: VirtualKeyPrincipal = { projectId: 2, projectName: 'q', keyName: 'k' };
     for (const [secret, answer] of [['a', principal], ['b', other]] as const) {
       const load = controlledLoad(answer);
