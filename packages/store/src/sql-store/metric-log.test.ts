@@ -35,12 +35,17 @@ async function open(filename: string, metricLog: MetricLogOptions = waiting): Pr
   return { store: await createSqlStore(driver, { metricLog }), driver };
 }
 
-async function fixture(metricLog: MetricLogOptions = waiting): Promise<Fixture> {
-  const { store, driver } = await open(newFile(), metricLog);
+/** Project `p`, an experiment and a run whose id is `letter` 32 times. */
+async function seedRun(store: KeelStore, letter: string): Promise<{ projectId: number; experimentId: string; runId: string }> {
   const project = await store.createProject('p', 1);
   const experimentId = await store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
-  const run = await store.createRun(project.id, { runId: 'a'.repeat(32), experimentId, runName: 'r', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' });
-  return { store, driver, projectId: project.id, experimentId, runId: run.info.runId };
+  const run = await store.createRun(project.id, { runId: letter.repeat(32), experimentId, runName: 'r', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' });
+  return { projectId: project.id, experimentId, runId: run.info.runId };
+}
+
+async function fixture(metricLog: MetricLogOptions = waiting): Promise<Fixture> {
+  const { store, driver } = await open(newFile(), metricLog);
+  return { store, driver, ...(await seedRun(store, 'a')) };
 }
 
 const metric = (key: string, value: number, step: number, timestamp = 100 + step): Metric => ({ key, value, step, timestamp });
@@ -136,11 +141,9 @@ describe('metric write log (SQLite)', () => {
     const filename = newFile();
     // Closing the driver alone, without the store's drain, leaves the file as a crash would.
     const first = await open(filename);
-    const project = await first.store.createProject('p', 1);
-    const experimentId = await first.store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
-    const run = await first.store.createRun(project.id, { runId: 'b'.repeat(32), experimentId, runName: 'r', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' });
-    await first.store.logBatch(project.id, run.info.runId, { metrics: [metric('loss', 1, 1), metric('loss', 2, 2)], params: [], tags: [] });
-    await first.store.logBatch(project.id, run.info.runId, { metrics: [metric('loss', 3, 3)], params: [], tags: [] });
+    const seeded = await seedRun(first.store, 'b');
+    await first.store.logBatch(seeded.projectId, seeded.runId, { metrics: [metric('loss', 1, 1), metric('loss', 2, 2)], params: [], tags: [] });
+    await first.store.logBatch(seeded.projectId, seeded.runId, { metrics: [metric('loss', 3, 3)], params: [], tags: [] });
     expect(await pendingPoints(first.driver)).toBe(3);
     await first.driver.close();
 
@@ -148,7 +151,7 @@ describe('metric write log (SQLite)', () => {
     try {
       // Draining at startup: the log is empty before anything is read.
       expect(await pendingPoints(second.driver)).toBe(0);
-      const history = await second.store.getMetricHistory(project.id, run.info.runId, 'loss', { maxResults: 100, pageToken: undefined });
+      const history = await second.store.getMetricHistory(seeded.projectId, seeded.runId, 'loss', { maxResults: 100, pageToken: undefined });
       expect(history.items.map((point) => point.value)).toEqual([1, 2, 3]);
       expect(await rollupCount(second.driver, 'loss', 1)).toBe(3);
     } finally {
@@ -167,13 +170,12 @@ describe('metric write log (SQLite)', () => {
     };
     const store = await createSqlStore(driver, { metricLog: waiting });
     try {
-      const project = await store.createProject('p', 1);
-      const experimentId = await store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
-      const runs = await Promise.all(['d', 'e'].map((letter) => store.createRun(project.id, { runId: letter.repeat(32), experimentId, runName: letter, userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' })));
-      const [first, second] = runs.map((run) => run.info.runId);
-      await store.logBatch(project.id, first ?? '', { metrics: [metric('loss', 1, 1), metric('loss', 2, 2)], params: [], tags: [] });
-      await store.logBatch(project.id, second ?? '', { metrics: [metric('loss', 9, 1)], params: [], tags: [] });
-      await store.logBatch(project.id, first ?? '', { metrics: [metric('loss', 2, 2), metric('loss', 3, 3)], params: [], tags: [] });
+      const seeded = await seedRun(store, 'd');
+      const other = await store.createRun(seeded.projectId, { runId: 'e'.repeat(32), experimentId: seeded.experimentId, runName: 'e', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/e' });
+      const [first, second] = [seeded.runId, other.info.runId];
+      await store.logBatch(seeded.projectId, first ?? '', { metrics: [metric('loss', 1, 1), metric('loss', 2, 2)], params: [], tags: [] });
+      await store.logBatch(seeded.projectId, second ?? '', { metrics: [metric('loss', 9, 1)], params: [], tags: [] });
+      await store.logBatch(seeded.projectId, first ?? '', { metrics: [metric('loss', 2, 2), metric('loss', 3, 3)], params: [], tags: [] });
       await expect(store.settle()).rejects.toThrow('stopped before the delete');
       // Both runs' points are written, and every row is still in the log.
       expect(await pendingPoints(plain)).toBe(5);
@@ -182,12 +184,12 @@ describe('metric write log (SQLite)', () => {
       failDelete = false;
       await store.settle();
       expect(await pendingPoints(plain)).toBe(0);
-      const history = await store.getMetricHistory(project.id, first ?? '', 'loss', { maxResults: 100, pageToken: undefined });
+      const history = await store.getMetricHistory(seeded.projectId, first ?? '', 'loss', { maxResults: 100, pageToken: undefined });
       expect(history.items.map((point) => point.value)).toEqual([1, 2, 3]);
       expect(await plain.all('SELECT SUM(point_count) AS n FROM metric_blocks')).toEqual([{ n: 4 }]);
       for (const level of [1, 2, 3, 4, 5]) expect(await rollupCount(plain, 'loss', level)).toBe(4);
-      expect((await store.getRun(project.id, first ?? ''))?.data.metrics).toEqual([metric('loss', 3, 3)]);
-      expect((await store.getRun(project.id, second ?? ''))?.data.metrics).toEqual([metric('loss', 9, 1)]);
+      expect((await store.getRun(seeded.projectId, first ?? ''))?.data.metrics).toEqual([metric('loss', 3, 3)]);
+      expect((await store.getRun(seeded.projectId, second ?? ''))?.data.metrics).toEqual([metric('loss', 9, 1)]);
     } finally {
       await store.close();
     }
@@ -219,11 +221,9 @@ describe('metric write log (SQLite)', () => {
   it('bounds a pass by eagerPoints: a backlog drains in passes of about that many points, each deleting its own rows', async () => {
     const filename = newFile();
     const first = await open(filename);
-    const project = await first.store.createProject('p', 1);
-    const experimentId = await first.store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
-    const run = await first.store.createRun(project.id, { runId: 'g'.repeat(32), experimentId, runName: 'r', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' });
+    const seeded = await seedRun(first.store, 'g');
     for (let batch = 0; batch < 30; batch += 1) {
-      await first.store.logBatch(project.id, run.info.runId, { metrics: Array.from({ length: 10 }, (_unused, offset) => metric('loss', batch, batch * 10 + offset)), params: [], tags: [] });
+      await first.store.logBatch(seeded.projectId, seeded.runId, { metrics: Array.from({ length: 10 }, (_unused, offset) => metric('loss', batch, batch * 10 + offset)), params: [], tags: [] });
     }
     // Closing the driver alone leaves the 300 points in the log, as a crash would.
     await first.driver.close();
@@ -242,7 +242,7 @@ describe('metric write log (SQLite)', () => {
     try {
       expect(deletes).toBeGreaterThanOrEqual(10);
       expect(await pendingPoints(plain)).toBe(0);
-      const history = await store.getMetricHistory(project.id, run.info.runId, 'loss', { maxResults: 1000, pageToken: undefined });
+      const history = await store.getMetricHistory(seeded.projectId, seeded.runId, 'loss', { maxResults: 1000, pageToken: undefined });
       expect(history.items.map((point) => point.step)).toEqual(Array.from({ length: 300 }, (_unused, step) => step));
     } finally {
       await store.close();
@@ -252,10 +252,8 @@ describe('metric write log (SQLite)', () => {
   it('drains at close', async () => {
     const filename = newFile();
     const { store, driver } = await open(filename);
-    const project = await store.createProject('p', 1);
-    const experimentId = await store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
-    const run = await store.createRun(project.id, { runId: 'c'.repeat(32), experimentId, runName: 'r', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' });
-    await store.logBatch(project.id, run.info.runId, { metrics: [metric('loss', 1, 1)], params: [], tags: [] });
+    const seeded = await seedRun(store, 'c');
+    await store.logBatch(seeded.projectId, seeded.runId, { metrics: [metric('loss', 1, 1)], params: [], tags: [] });
     expect(await pendingPoints(driver)).toBe(1);
     await store.close();
     const reopened = createSqliteDriver({ filename });
