@@ -2,7 +2,7 @@ import { type KeyValue, KeelError, type LogBatch, type TrackingStore } from '@ke
 import type { SqlDriver, SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
 import { placeholders } from './compile-comparison.ts';
 import type { MetricLog } from './metric-log.ts';
-import { requireActive, requireRun, upsertRunTags } from './run-queries.ts';
+import { requireActiveRun, upsertRunTags } from './run-queries.ts';
 import { writeMetrics } from './write-metrics.ts';
 
 async function writeParams(tx: SqlExecutor, runPk: number, runId: string, params: readonly KeyValue[]): Promise<void> {
@@ -33,12 +33,11 @@ export function createLogBatch(db: SqlDriver, metricLog?: MetricLog): TrackingSt
     const log = batch.metrics.length > 0 ? metricLog : undefined;
     await log?.admit();
     await db.transaction(async (tx) => {
-      const run = await requireRun(tx, projectId, runId);
-      requireActive(run);
-      if (batch.params.length > 0) await writeParams(tx, run.pk, runId, batch.params);
-      if (log !== undefined) await log.append(tx, run.pk, batch.metrics);
-      else if (batch.metrics.length > 0) await writeMetrics(tx, run.pk, batch.metrics);
-      if (batch.tags.length > 0) await upsertRunTags(tx, run.pk, batch.tags);
+      const runPk = await requireActiveRun(tx, projectId, runId);
+      if (batch.params.length > 0) await writeParams(tx, runPk, runId, batch.params);
+      if (log !== undefined) await log.append(tx, runPk, batch.metrics);
+      else if (batch.metrics.length > 0) await writeMetrics(tx, runPk, batch.metrics);
+      if (batch.tags.length > 0) await upsertRunTags(tx, runPk, batch.tags);
     });
     log?.appended(batch.metrics.length);
   };

@@ -18,10 +18,17 @@ export async function requireRun(db: SqlExecutor, projectId: number, runId: stri
   return { pk: Number(row.pk), info: toRunInfo(row) };
 }
 
-export function requireActive(run: RunRef): void {
-  if (run.info.lifecycleStage !== 'active') {
-    throw new KeelError('INVALID_PARAMETER_VALUE', `The run ${run.info.runId} must be in the 'active' state. Current state is deleted.`);
+/**
+ * The primary key of a run that may be written to: NOT_FOUND when it is not in the project, and
+ * INVALID_PARAMETER_VALUE when it is deleted. Reads the run's own row only (every log-batch asks).
+ */
+export async function requireActiveRun(db: SqlExecutor, projectId: number, runId: string): Promise<number> {
+  const row = await first(db, 'SELECT pk, lifecycle_stage FROM runs WHERE run_id = ? AND project_id = ?', [runId, projectId]);
+  if (row === undefined) throw notFound(`Run '${runId}' not found`);
+  if (row.lifecycle_stage !== 'active') {
+    throw new KeelError('INVALID_PARAMETER_VALUE', `The run ${runId} must be in the 'active' state. Current state is deleted.`);
   }
+  return Number(row.pk);
 }
 
 export async function upsertRunTags(tx: SqlExecutor, runPk: number, tags: KeyValue[]): Promise<void> {
@@ -70,11 +77,10 @@ export function createRunQueries(db: SqlDriver): RunQueries {
     },
     async updateRun(projectId, runId, update) {
       return db.transaction(async (tx) => {
-        const run = await requireRun(tx, projectId, runId);
-        requireActive(run);
-        if (update.status !== undefined) await tx.run('UPDATE runs SET status = ? WHERE pk = ?', [update.status, run.pk]);
-        if (update.endTime !== undefined) await tx.run('UPDATE runs SET end_time = ? WHERE pk = ?', [update.endTime, run.pk]);
-        if (update.runName !== undefined && update.runName !== '') await upsertRunTags(tx, run.pk, [{ key: 'mlflow.runName', value: update.runName }]);
+        const runPk = await requireActiveRun(tx, projectId, runId);
+        if (update.status !== undefined) await tx.run('UPDATE runs SET status = ? WHERE pk = ?', [update.status, runPk]);
+        if (update.endTime !== undefined) await tx.run('UPDATE runs SET end_time = ? WHERE pk = ?', [update.endTime, runPk]);
+        if (update.runName !== undefined && update.runName !== '') await upsertRunTags(tx, runPk, [{ key: 'mlflow.runName', value: update.runName }]);
         return (await requireRun(tx, projectId, runId)).info;
       });
     },
@@ -86,35 +92,32 @@ export function createRunQueries(db: SqlDriver): RunQueries {
     },
     async deleteRunTag(projectId, runId, key) {
       await db.transaction(async (tx) => {
-        const run = await requireRun(tx, projectId, runId);
-        requireActive(run);
-        const changed = await tx.run('DELETE FROM run_tags WHERE run_pk = ? AND key = ?', [run.pk, key]);
+        const runPk = await requireActiveRun(tx, projectId, runId);
+        const changed = await tx.run('DELETE FROM run_tags WHERE run_pk = ? AND key = ?', [runPk, key]);
         if (changed === 0) throw notFound(`No tag with name: ${key} in run with id ${runId}`);
       });
     },
     async logInputs(projectId, runId, datasets, modelIds) {
       await db.transaction(async (tx) => {
-        const run = await requireRun(tx, projectId, runId);
-        requireActive(run);
+        const runPk = await requireActiveRun(tx, projectId, runId);
         for (const input of datasets) {
           const context = input.tags.find((tag) => tag.key === 'mlflow.data.context')?.value ?? null;
           await tx.run(
             `INSERT INTO run_inputs (run_pk, dataset_name, dataset_digest, source_type, source, dataset_schema, profile, context, tags_json)
              VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT (run_pk, dataset_name, dataset_digest) DO UPDATE SET tags_json = excluded.tags_json, context = excluded.context`,
-            [run.pk, input.dataset.name, input.dataset.digest, input.dataset.sourceType, input.dataset.source, input.dataset.schema ?? null, input.dataset.profile ?? null, context, JSON.stringify(input.tags)],
+            [runPk, input.dataset.name, input.dataset.digest, input.dataset.sourceType, input.dataset.source, input.dataset.schema ?? null, input.dataset.profile ?? null, context, JSON.stringify(input.tags)],
           );
         }
         for (const modelId of modelIds) {
-          await tx.run(`INSERT INTO run_model_links (run_pk, direction, model_id, step) VALUES (?, 'input', ?, 0) ON CONFLICT DO NOTHING`, [run.pk, modelId]);
+          await tx.run(`INSERT INTO run_model_links (run_pk, direction, model_id, step) VALUES (?, 'input', ?, 0) ON CONFLICT DO NOTHING`, [runPk, modelId]);
         }
       });
     },
     async logOutputs(projectId, runId, models) {
       await db.transaction(async (tx) => {
-        const run = await requireRun(tx, projectId, runId);
-        requireActive(run);
+        const runPk = await requireActiveRun(tx, projectId, runId);
         for (const model of models) {
-          await tx.run(`INSERT INTO run_model_links (run_pk, direction, model_id, step) VALUES (?, 'output', ?, ?) ON CONFLICT DO NOTHING`, [run.pk, model.modelId, model.step]);
+          await tx.run(`INSERT INTO run_model_links (run_pk, direction, model_id, step) VALUES (?, 'output', ?, ?) ON CONFLICT DO NOTHING`, [runPk, model.modelId, model.step]);
         }
       });
     },
