@@ -195,6 +195,48 @@ describe('metric write log (SQLite)', () => {
     }
   });
 
+  it('never deletes a batch appended after another process emptied the log while this one was between its writes and its delete', async () => {
+    const filename = newFile();
+    const plain = createSqliteDriver({ filename });
+    let releaseDelete: () => void = () => undefined;
+    const deleteGate = new Promise<void>((resolve) => (releaseDelete = resolve));
+    let reachedDelete: () => void = () => undefined;
+    const atDelete = new Promise<void>((resolve) => (reachedDelete = resolve));
+    // Process A's pass stops at its delete until told to go on.
+    const driver: SqlDriver = {
+      ...plain,
+      run: async (sql, params) => {
+        if (sql.startsWith('DELETE FROM metric_log')) {
+          reachedDelete();
+          await deleteGate;
+        }
+        return plain.run(sql, params);
+      },
+    };
+    const a = await createSqlStore(driver, { metricLog: waiting });
+    const b = await open(filename);
+    try {
+      const seeded = await seedRun(a, 'h');
+      for (const step of [1, 2, 3]) await a.logBatch(seeded.projectId, seeded.runId, { metrics: [metric('loss', step, step)], params: [], tags: [] });
+      const passOfA = a.settle();
+      await atDelete;
+      // B drains the same rows (writing them again changes nothing) and empties the log; then a new batch arrives.
+      await b.store.settle();
+      expect(await pendingPoints(plain)).toBe(0);
+      await b.store.logBatch(seeded.projectId, seeded.runId, { metrics: [metric('loss', 4, 4)], params: [], tags: [] });
+      releaseDelete();
+      await passOfA;
+      // A deleted only the rows it had read: the new batch is still there, and nothing is lost.
+      expect(await pendingPoints(plain)).toBe(1);
+      const history = await b.store.getMetricHistory(seeded.projectId, seeded.runId, 'loss', { maxResults: 10, pageToken: undefined });
+      expect(history.items.map((point) => point.value)).toEqual([1, 2, 3, 4]);
+    } finally {
+      releaseDelete();
+      await b.store.close();
+      await a.close();
+    }
+  });
+
   it('drains a backlog of more rows than one query of a pass reads, in order, keeping -0', async () => {
     const f = await fixture({ ...waiting, maxPendingPoints: 100_000 });
     const other = await f.store.createRun(f.projectId, { runId: 'f'.repeat(32), experimentId: f.experimentId, runName: 'o', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/o' });
