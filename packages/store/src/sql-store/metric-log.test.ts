@@ -57,6 +57,17 @@ async function pendingPoints(driver: SqlDriver): Promise<number> {
   return Number(rows[0]?.points);
 }
 
+/** `plain`, with `hook` awaited before each delete of the log's rows: it can count them, hold them, or fail them by throwing. */
+function beforeLogDelete(plain: SqlDriver, hook: () => void | Promise<void>): SqlDriver {
+  return {
+    ...plain,
+    run: async (sql, params) => {
+      if (sql.startsWith('DELETE FROM metric_log')) await hook();
+      return plain.run(sql, params);
+    },
+  };
+}
+
 async function rollupCount(driver: SqlDriver, key: string, level: number): Promise<number> {
   const rows = await driver.all('SELECT COALESCE(SUM(point_count), 0) AS points FROM metric_rollups WHERE key = ? AND level = ?', [key, level]);
   return Number(rows[0]?.points);
@@ -164,18 +175,17 @@ describe('metric write log (SQLite)', () => {
     const plain = createSqliteDriver({ filename });
     let failDelete = true;
     // The pass deletes its rows in one statement after the runs' transactions: failing it leaves the file as a crash there would.
-    const driver: SqlDriver = {
-      ...plain,
-      run: (sql, params) => (failDelete && sql.startsWith('DELETE FROM metric_log') ? Promise.reject(new Error('stopped before the delete')) : plain.run(sql, params)),
-    };
+    const driver = beforeLogDelete(plain, () => {
+      if (failDelete) throw new Error('stopped before the delete');
+    });
     const store = await createSqlStore(driver, { metricLog: waiting });
     try {
       const seeded = await seedRun(store, 'd');
       const other = await store.createRun(seeded.projectId, { runId: 'e'.repeat(32), experimentId: seeded.experimentId, runName: 'e', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/e' });
       const [first, second] = [seeded.runId, other.info.runId];
-      await store.logBatch(seeded.projectId, first ?? '', { metrics: [metric('loss', 1, 1), metric('loss', 2, 2)], params: [], tags: [] });
-      await store.logBatch(seeded.projectId, second ?? '', { metrics: [metric('loss', 9, 1)], params: [], tags: [] });
-      await store.logBatch(seeded.projectId, first ?? '', { metrics: [metric('loss', 2, 2), metric('loss', 3, 3)], params: [], tags: [] });
+      await store.logBatch(seeded.projectId, first, { metrics: [metric('loss', 1, 1), metric('loss', 2, 2)], params: [], tags: [] });
+      await store.logBatch(seeded.projectId, second, { metrics: [metric('loss', 9, 1)], params: [], tags: [] });
+      await store.logBatch(seeded.projectId, first, { metrics: [metric('loss', 2, 2), metric('loss', 3, 3)], params: [], tags: [] });
       await expect(store.settle()).rejects.toThrow('stopped before the delete');
       // Both runs' points are written, and every row is still in the log.
       expect(await pendingPoints(plain)).toBe(5);
@@ -184,12 +194,12 @@ describe('metric write log (SQLite)', () => {
       failDelete = false;
       await store.settle();
       expect(await pendingPoints(plain)).toBe(0);
-      const history = await store.getMetricHistory(seeded.projectId, first ?? '', 'loss', { maxResults: 100, pageToken: undefined });
+      const history = await store.getMetricHistory(seeded.projectId, first, 'loss', { maxResults: 100, pageToken: undefined });
       expect(history.items.map((point) => point.value)).toEqual([1, 2, 3]);
       expect(await plain.all('SELECT SUM(point_count) AS n FROM metric_blocks')).toEqual([{ n: 4 }]);
       for (const level of [1, 2, 3, 4, 5]) expect(await rollupCount(plain, 'loss', level)).toBe(4);
-      expect((await store.getRun(seeded.projectId, first ?? ''))?.data.metrics).toEqual([metric('loss', 3, 3)]);
-      expect((await store.getRun(seeded.projectId, second ?? ''))?.data.metrics).toEqual([metric('loss', 9, 1)]);
+      expect((await store.getRun(seeded.projectId, first))?.data.metrics).toEqual([metric('loss', 3, 3)]);
+      expect((await store.getRun(seeded.projectId, second))?.data.metrics).toEqual([metric('loss', 9, 1)]);
     } finally {
       await store.close();
     }
@@ -203,16 +213,10 @@ describe('metric write log (SQLite)', () => {
     let reachedDelete: () => void = () => undefined;
     const atDelete = new Promise<void>((resolve) => (reachedDelete = resolve));
     // Process A's pass stops at its delete until told to go on.
-    const driver: SqlDriver = {
-      ...plain,
-      run: async (sql, params) => {
-        if (sql.startsWith('DELETE FROM metric_log')) {
-          reachedDelete();
-          await deleteGate;
-        }
-        return plain.run(sql, params);
-      },
-    };
+    const driver = beforeLogDelete(plain, async () => {
+      reachedDelete();
+      await deleteGate;
+    });
     const a = await createSqlStore(driver, { metricLog: waiting });
     const b = await open(filename);
     try {
@@ -272,13 +276,9 @@ describe('metric write log (SQLite)', () => {
 
     const plain = createSqliteDriver({ filename });
     let deletes = 0;
-    const driver: SqlDriver = {
-      ...plain,
-      run: (sql, params) => {
-        if (sql.startsWith('DELETE FROM metric_log')) deletes += 1;
-        return plain.run(sql, params);
-      },
-    };
+    const driver = beforeLogDelete(plain, () => {
+      deletes += 1;
+    });
     // The startup drain: passes of at most about 30 points (three 10-point rows).
     const store = await createSqlStore(driver, { metricLog: { delayMs: 3_600_000, eagerPoints: 30 } });
     try {
