@@ -106,6 +106,26 @@ export function describeLogBatchContract(open: OpenStore): void {
       expect(latest.get('odd')).toBe(Number.MIN_VALUE);
     });
 
+    it('reads back latest metrics, params and tags exactly: every double, large steps and timestamps, and awkward text', async () => {
+      const { projectId, runId } = await activeRun(store(), 'batch-exact');
+      const doubles = [0.1 + 0.2, 1 / 3, 5e-324, Number.MAX_VALUE, -Number.MAX_VALUE, 2 ** 53 + 2, -123.456e-200, 1e21, 123456789.12345679, Math.PI * 1e-7];
+      const metrics = doubles.map((value, index) => metric(`d${index}`, value, 2 ** 40 + index, 4_102_444_800_000 + index));
+      metrics.push(metric('negative-step', 7, -3, 1));
+      const texts = ['"quoted" and \\back\\slashes', '{"a":[1,2]}', 'null', '9.0e+999', 'tab\tnew\nline\u0001\u001f', 'ünïcödé 日本語 🚀', ' leading and trailing ', 'x'.repeat(6_000)];
+      const params = texts.map((value, index) => ({ key: `p${index}`, value }));
+      const tags = texts.map((value, index) => ({ key: `t${index} ${value.slice(0, 20)}`, value }));
+      await store().logBatch(projectId, runId, { params, metrics, tags });
+      const run = await store().getRun(projectId, runId);
+      const byKey = new Map((run?.data.metrics ?? []).map((entry) => [entry.key, entry]));
+      for (const expected of metrics) expect(byKey.get(expected.key)).toEqual(expected);
+      expect(sortedPairs(run?.data.params ?? [])).toEqual(sortedPairs(params));
+      for (const tag of tags) expect(tagValue(run?.data.tags ?? [], tag.key)).toBe(tag.value);
+      // The same through search, which reads a page of runs the same way.
+      const experimentId = run?.info.experimentId ?? '';
+      const page = await store().searchRuns(projectId, { experimentIds: [experimentId], filter: [], orderBy: [], maxResults: 10, pageToken: undefined, viewType: 'ACTIVE_ONLY' });
+      expect(page.items.find((item) => item.info.runId === runId)?.data).toEqual(run?.data);
+    });
+
     it('keeps as latest metric the one with the highest step, then the latest timestamp', async () => {
       const { projectId, runId } = await activeRun(store(), 'batch-latest');
       const latest = async (): Promise<Metric | undefined> => (await store().getRun(projectId, runId))?.data.metrics.find((entry) => entry.key === 'loss');
