@@ -2,7 +2,7 @@ import type { DatasetInput, KeyValue, Metric, Run, RunInfo, RunStatus } from '@k
 import type { SqlExecutor, SqlRow } from '../drivers/sql-driver.ts';
 import { placeholders } from './compile-comparison.ts';
 import { decodeMetricValue } from './metric-value.ts';
-import { selectJsonRows } from './select-json-rows.ts';
+import { compareCodePoints, selectJsonRows } from './select-json-rows.ts';
 
 export const runInfoColumns = 'r.pk, r.run_id, e.experiment_number, r.run_name, r.user_id, r.status, r.start_time, r.end_time, r.artifact_uri, r.lifecycle_stage';
 export const runFrom = 'runs r JOIN experiments e ON e.pk = r.experiment_pk';
@@ -37,6 +37,8 @@ function group<R extends SqlRow | unknown[], T>(rows: R[], runPk: (row: R) => un
 
 const runPkColumn = (row: SqlRow): unknown => row.run_pk;
 const firstElement = (row: unknown[]): unknown => row[0];
+/** `ORDER BY run_pk, key` on SQLite, for rows that start with those two columns. */
+const byRunAndKey = (a: unknown[], b: unknown[]): number => Number(a[0]) - Number(b[0]) || compareCodePoints(String(a[1]), String(b[1]));
 const keyValue = (row: unknown[]): KeyValue => ({ key: String(row[1]), value: String(row[2]) });
 
 /** Whole runs (latest metrics, params, tags, inputs, outputs) for run rows selected with `runInfoColumns`, in their order. */
@@ -48,9 +50,9 @@ export async function loadRuns(db: SqlExecutor, runRows: SqlRow[]): Promise<Run[
   // Metrics, params and tags (a page of 100 runs with 20 of each: 4,000 rows) come as one JSON
   // text each; read as row objects they took most of a runs/search request.
   const [metricRows, paramRows, tagRows, inputRows, linkRows] = await Promise.all([
-    selectJsonRows(db, 'run_pk, key, value, is_nan, timestamp, step', `latest_metrics WHERE run_pk IN (${inList})`, 'run_pk, key', pks),
-    selectJsonRows(db, 'run_pk, key, value', `run_params WHERE run_pk IN (${inList})`, 'run_pk, key', pks),
-    selectJsonRows(db, 'run_pk, key, value', `run_tags WHERE run_pk IN (${inList})`, 'run_pk, key', pks),
+    selectJsonRows(db, { columns: 'run_pk, key, value, is_nan, timestamp, step', from: `latest_metrics WHERE run_pk IN (${inList})`, orderBy: 'run_pk, key', params: pks, sqliteOrder: byRunAndKey }),
+    selectJsonRows(db, { columns: 'run_pk, key, value', from: `run_params WHERE run_pk IN (${inList})`, orderBy: 'run_pk, key', params: pks, sqliteOrder: byRunAndKey }),
+    selectJsonRows(db, { columns: 'run_pk, key, value', from: `run_tags WHERE run_pk IN (${inList})`, orderBy: 'run_pk, key', params: pks, sqliteOrder: byRunAndKey }),
     db.all(`SELECT run_pk, dataset_name, dataset_digest, source_type, source, dataset_schema, profile, tags_json FROM run_inputs WHERE run_pk IN (${inList}) ORDER BY run_pk, dataset_name`, pks),
     db.all(`SELECT run_pk, direction, model_id, step FROM run_model_links WHERE run_pk IN (${inList}) ORDER BY run_pk, model_id`, pks),
   ]);
