@@ -48,11 +48,13 @@ export async function loadRuns(db: SqlExecutor, runRows: SqlRow[]): Promise<Run[
   const inList = placeholders(pks.length);
   // Ordered as the primary keys are, so that the database reads the page's rows without sorting.
   // Metrics, params and tags (a page of 100 runs with 20 of each: 4,000 rows) come as one JSON
-  // text each; read as row objects they took most of a runs/search request.
+  // text each (ADR 0015); read as row objects they took most of a runs/search request.
+  const keyedRows = (table: string, columns: string) =>
+    selectJsonRows(db, { columns: `run_pk, key, ${columns}`, from: `${table} WHERE run_pk IN (${inList})`, orderBy: 'run_pk, key', params: pks, sqliteOrder: byRunAndKey });
   const [metricRows, paramRows, tagRows, inputRows, linkRows] = await Promise.all([
-    selectJsonRows(db, { columns: 'run_pk, key, value, is_nan, timestamp, step', from: `latest_metrics WHERE run_pk IN (${inList})`, orderBy: 'run_pk, key', params: pks, sqliteOrder: byRunAndKey }),
-    selectJsonRows(db, { columns: 'run_pk, key, value', from: `run_params WHERE run_pk IN (${inList})`, orderBy: 'run_pk, key', params: pks, sqliteOrder: byRunAndKey }),
-    selectJsonRows(db, { columns: 'run_pk, key, value', from: `run_tags WHERE run_pk IN (${inList})`, orderBy: 'run_pk, key', params: pks, sqliteOrder: byRunAndKey }),
+    keyedRows('latest_metrics', 'value, is_nan, timestamp, step'),
+    keyedRows('run_params', 'value'),
+    keyedRows('run_tags', 'value'),
     db.all(`SELECT run_pk, dataset_name, dataset_digest, source_type, source, dataset_schema, profile, tags_json FROM run_inputs WHERE run_pk IN (${inList}) ORDER BY run_pk, dataset_name`, pks),
     db.all(`SELECT run_pk, direction, model_id, step FROM run_model_links WHERE run_pk IN (${inList}) ORDER BY run_pk, model_id`, pks),
   ]);
