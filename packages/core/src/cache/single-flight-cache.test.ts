@@ -1,14 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import type { VirtualKeyPrincipal } from '../gateway/resolved-gateway-config.ts';
 import { createSingleFlightCache } from './single-flight-cache.ts';
 
-const principal: VirtualKeyPrincipal = { projectId: 1, projectName: 'p', keyName: 'k' };
+/** A cached value shaped like the principals its users keep (API keys, virtual keys). */
+interface Principal {
+  projectId: number;
+  projectName: string;
+  keyName: string;
+}
+
+const principal: Principal = { projectId: 1, projectName: 'p', keyName: 'k' };
 
 /** A load that answers when told to, counting its calls. */
-function controlledLoad(answer: VirtualKeyPrincipal | null | Error = principal) {
+function controlledLoad(answer: Principal | null | Error = principal) {
   const releases: (() => void)[] = [];
   let calls = 0;
-  const load = (): Promise<VirtualKeyPrincipal | null> => {
+  const load = (): Promise<Principal | null> => {
     calls += 1;
     return new Promise((resolve, reject) => releases.push(() => (answer instanceof Error ? reject(answer) : resolve(answer))));
   };
@@ -18,7 +24,7 @@ function controlledLoad(answer: VirtualKeyPrincipal | null | Error = principal) 
 describe('createSingleFlightCache', () => {
   it('makes one lookup for concurrent requests of one secret, then answers from the cache until it expires', async () => {
     let now = 0;
-    const principals = createSingleFlightCache<VirtualKeyPrincipal>(2_000, () => now);
+    const principals = createSingleFlightCache<Principal>(2_000, () => now);
     const first = controlledLoad();
     const waiting = Array.from({ length: 128 }, () => principals.get('secret', first.load));
     first.release();
@@ -36,7 +42,7 @@ describe('createSingleFlightCache', () => {
   });
 
   it('does not cache an unknown key or a failed lookup, and the next request looks again', async () => {
-    const principals = createSingleFlightCache<VirtualKeyPrincipal>(2_000, () => 0);
+    const principals = createSingleFlightCache<Principal>(2_000, () => 0);
     const unknown = controlledLoad(null);
     const answer = principals.get('nope', unknown.load);
     unknown.release();
@@ -53,7 +59,7 @@ describe('createSingleFlightCache', () => {
   });
 
   it('keeps what a lookup begun before a forget found out of the cache, so a revoked key stops at once', async () => {
-    const principals = createSingleFlightCache<VirtualKeyPrincipal>(2_000, () => 0);
+    const principals = createSingleFlightCache<Principal>(2_000, () => 0);
     const before = controlledLoad();
     const inFlight = principals.get('secret', before.load);
     principals.forget((candidate) => candidate.keyName === 'k');
@@ -72,8 +78,8 @@ describe('createSingleFlightCache', () => {
   });
 
   it('forgets only the principals that match', async () => {
-    const principals = createSingleFlightCache<VirtualKeyPrincipal>(2_000, () => 0);
-    const other: VirtualKeyPrincipal = { projectId: 2, projectName: 'q', keyName: 'k' };
+    const principals = createSingleFlightCache<Principal>(2_000, () => 0);
+    const other: Principal = { projectId: 2, projectName: 'q', keyName: 'k' };
     for (const [secret, answer] of [['a', principal], ['b', other]] as const) {
       const load = controlledLoad(answer);
       const got = principals.get(secret, load.load);
