@@ -10,7 +10,10 @@ const outfile = process.argv.find((arg) => arg.startsWith('--outfile='))?.slice(
 // The gateway's span writer thread runs its own entry, beside the bundle and named after it
 // (packages/server/src/spans/span-writer.ts looks for it there): dist/keel.mjs starts
 // dist/keel-span-writer.mjs, so that private builds in one folder never share one.
-const workerOutfile = path.join(path.dirname(outfile), `${path.basename(outfile, path.extname(outfile))}-span-writer.mjs`);
+// The metric compactor thread's entry likewise (packages/store/src/sql-store/metric-compactor.ts).
+const besideBundle = (name) => path.join(path.dirname(outfile), `${path.basename(outfile, path.extname(outfile))}-${name}.mjs`);
+const workerOutfile = besideBundle('span-writer');
+const compactorOutfile = besideBundle('metric-compactor');
 const common = {
   bundle: true,
   platform: 'node',
@@ -25,8 +28,9 @@ const started = Date.now();
 await Promise.all([
   build({ ...common, entryPoints: ['packages/cli/src/main.ts'], outfile }),
   build({ ...common, entryPoints: ['packages/server/src/spans/span-writer-worker.ts'], outfile: workerOutfile }),
+  build({ ...common, entryPoints: ['packages/store/src/sql-store/metric-compactor-worker.ts'], outfile: compactorOutfile }),
 ]);
-console.log(`built ${outfile} and ${workerOutfile} in ${Date.now() - started} ms`);
+console.log(`built ${outfile}, ${workerOutfile} and ${compactorOutfile} in ${Date.now() - started} ms`);
 
 // Tests that spawn the bundled server rebuild only the bundle (--cli-only): dist/web is built once
 // at install, and rebuilding it under running tests would pull files from under their servers.

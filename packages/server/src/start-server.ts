@@ -16,6 +16,7 @@ import { startRetentionJob } from './start-retention-job.ts';
 import { startSaturationMonitor } from './start-saturation-monitor.ts';
 import type { ServerConfig } from './server-config.ts';
 import { startGateway } from './gateway/start-gateway.ts';
+import { z } from 'zod';
 import { startSpanWriterIfUsable } from './spans/span-writer.ts';
 import { findWebDir, loadWebUi } from './web/load-web-ui.ts';
 
@@ -42,7 +43,9 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
   const secretKey = await loadSecretKey({ home: config.home, fromEnv: config.secretKey });
   const configFile = await findKeelConfigFile(config.home);
   const fileConfig = configFile === undefined ? undefined : gatewayConfigsOf(await loadKeelConfigFile(configFile));
-  const store = await openStore({ databaseUrl: config.databaseUrl });
+  // The metric log is compacted in a worker thread with its own connection (ADR 0016), unless KEEL_METRIC_COMPACTOR_THREAD=0.
+  const compactMetricsInThread = z.enum(['0', '1', '']).optional().parse(process.env.KEEL_METRIC_COMPACTOR_THREAD) !== '0';
+  const store = await openStore({ databaseUrl: config.databaseUrl, compactMetricsInThread });
   const artifactStore = createLocalArtifactStore(config.artifactRoot);
   const saturation = startSaturationMonitor();
   // Trace spans are written from a worker thread with its own connection (ADR 0011): the gateway's

@@ -8,3 +8,4 @@ export { migrations, runMigrations } from './migrations/run-migrations.ts';
 export { createLocalArtifactStore } from './artifacts/local-artifact-store.ts';
 export { createRedisResponseCache, type RedisResponseCacheOptions } from './redis/create-redis-response-cache.ts';
 export { createRedisLimitStore, type RedisLimitStoreOptions } from './redis/create-redis-limit-store.ts';
+export { isSharedSqliteFile, workerScript } from './worker-script.ts';

@@ -1,7 +1,9 @@
 import type { KeelStore } from '@keel/spec';
 import { createSqliteDriver } from './drivers/sqlite-driver.ts';
+import { writerPriority } from './drivers/writer-priority.ts';
 import { parseDatabaseUrl } from './parse-database-url.ts';
 import { createSqlStore } from './sql-store/create-sql-store.ts';
+import { isSharedSqliteFile } from './worker-script.ts';
 
 export interface OpenStoreOptions {
   /** `postgres://...` / `postgresql://...`, `pglite:` (in memory) or `pglite:<dir>`, or a SQLite file path. */
@@ -14,6 +16,11 @@ export interface OpenStoreOptions {
   checkpointWal?: boolean;
   /** SQLite files: the connection's page cache in MB (default 64); a connection that only appends needs less. */
   cacheMb?: number;
+  /**
+   * SQLite files: compact the metric write log in a worker thread with its own connection (ADR
+   * 0016), as the server does; by default the event loop compacts it. In-memory databases always do.
+   */
+  compactMetricsInThread?: boolean;
 }
 
 /** Opens the store named by a database URL; PostgreSQL drivers are loaded only when asked for. */
@@ -28,5 +35,8 @@ export async function openStore(options: OpenStoreOptions): Promise<KeelStore> {
     return createSqlStore(await createPgliteDriver(location.dataDir === undefined ? {} : { dataDir: location.dataDir }));
   }
   const { checkpointWal, cacheMb } = options;
-  return createSqlStore(createSqliteDriver({ filename: location.filename, ...(checkpointWal === undefined ? {} : { checkpointWal }), ...(cacheMb === undefined ? {} : { cacheMb }) }));
+  const { filename } = location;
+  const priority = options.compactMetricsInThread === true && isSharedSqliteFile(filename) ? writerPriority() : undefined;
+  const driver = createSqliteDriver({ filename, ...(checkpointWal === undefined ? {} : { checkpointWal }), ...(cacheMb === undefined ? {} : { cacheMb }), ...(priority === undefined ? {} : { priority }) });
+  return createSqlStore(driver, priority === undefined ? {} : { metricCompactor: { filename, priority } });
 }

@@ -21,6 +21,13 @@ describeStoreContract('sqlite', async () => {
   return createSqlStore(createSqliteDriver({ filename: path.join(directory, 'keel.db') }));
 });
 
+// (a') SQLite as the server opens it: the metric log compacted by a thread with its own connection (ADR 0016).
+describeStoreContract('sqlite, metric compactor thread', async () => {
+  const directory = mkdtempSync(path.join(os.tmpdir(), 'keel-store-contract-'));
+  sqliteDirectories.push(directory);
+  return openStore({ databaseUrl: path.join(directory, 'keel.db'), compactMetricsInThread: true });
+});
+
 // (b) PGlite in memory. Starting one takes seconds of CPU, so one instance serves the whole run and
 // every open() gets a new, empty schema of its own. PGlite has a single session, so this relies on
 // the suite using one store at a time (it opens them in beforeAll and closes them in afterAll).

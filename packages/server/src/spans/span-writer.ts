@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type pino from 'pino';
 import type { OtlpSpan, ProjectSpan } from '@keel/spec';
-import { parseDatabaseUrl } from '@keel/store';
+import { isSharedSqliteFile, parseDatabaseUrl, workerScript } from '@keel/store';
 import { z } from 'zod';
 import { fromSpanWriterSchema, type SpanWriterData, type ToSpanWriter } from './span-writer-protocol.ts';
 
@@ -40,16 +39,9 @@ interface Thread {
   exited: Promise<void>;
 }
 
-/**
- * Where the thread's code is. Bundled (dist/keel.mjs), scripts/build.mjs writes it beside the
- * bundle as <bundle name>-span-writer.mjs; from source (vitest, tsx) the .ts entry runs
- * with tsx's loader, registered inside the thread by span-writer-from-source.mjs.
- */
+/** Where the thread's code is: dist/keel-span-writer.mjs beside the bundle, or span-writer-from-source.mjs (`workerScript`). */
 export function spanWriterScript(): URL {
-  const here = import.meta.url;
-  if (here.endsWith('.ts')) return new URL('./span-writer-from-source.mjs', here);
-  const bundle = fileURLToPath(here);
-  return pathToFileURL(path.join(path.dirname(bundle), `${path.basename(bundle, path.extname(bundle))}-span-writer.mjs`));
+  return workerScript(import.meta.url, 'span-writer');
 }
 
 /** False for databases a second connection cannot open (in-memory SQLite, PGlite) and when KEEL_SPAN_WRITER_THREAD=0. */
@@ -58,8 +50,7 @@ export function useSpanWriterThread(databaseUrl: string, env: Readonly<Record<st
   if (wanted === '0') return false;
   const location = parseDatabaseUrl(databaseUrl);
   if (location.kind !== 'sqlite') return location.kind === 'postgres';
-  const { filename } = location;
-  return filename !== '' && filename !== ':memory:' && !filename.includes('mode=memory');
+  return isSharedSqliteFile(location.filename);
 }
 
 /**

@@ -80,4 +80,45 @@ describe('GroupCommit', () => {
     await reading;
     expect(calls).toEqual(['read while idle', 'BEGIN', 'write', 'write again', 'COMMIT', 'read, transaction open: false']);
   });
+
+  it('waits for a write lock held elsewhere on timers, reading other work meanwhile, and transactions queued while it waits join the group', async () => {
+    const { connection, calls } = recording();
+    const begin = connection.begin;
+    let busyTries = 3;
+    connection.tryBegin = () => {
+      if (busyTries > 0) {
+        busyTries -= 1;
+        calls.push('busy');
+        return false;
+      }
+      begin();
+      return true;
+    };
+    const commit = new GroupCommit(connection, 'executor');
+    const first = commit.transaction(async () => void calls.push('a'));
+    // While the group waits for the lock, the event loop runs other work, and statements outside transactions run at once.
+    await new Promise((resolve) => setTimeout(resolve, 0));
+    await commit.outside(async () => void calls.push('read while waiting'));
+    const second = commit.transaction(async () => void calls.push('b'));
+    await Promise.all([first, second]);
+    expect(calls.filter((call) => call !== 'busy')).toEqual(['read while waiting', 'BEGIN', 'SAVEPOINT', 'a', 'RELEASE', 'SAVEPOINT', 'b', 'RELEASE', 'COMMIT']);
+    expect(calls.filter((call) => call === 'busy')).toHaveLength(3);
+  });
+
+  it('after waiting on timers as long as it may, waits in a blocking BEGIN, and fails the group when that fails too', async () => {
+    const { connection, calls } = recording();
+    connection.tryBegin = () => false;
+    connection.begin = () => {
+      calls.push('blocking BEGIN');
+      throw new Error('database is locked');
+    };
+    const commit = new GroupCommit(connection, 'executor', 64, 5);
+    await expect(commit.transaction(async () => void calls.push('never'))).rejects.toThrow('database is locked');
+    expect(calls).toEqual(['blocking BEGIN']);
+    // The next transaction tries again.
+    connection.begin = () => void calls.push('BEGIN');
+    connection.tryBegin = () => (connection.begin(), true);
+    await commit.transaction(async () => void calls.push('later'));
+    expect(calls.slice(1)).toEqual(['BEGIN', 'later', 'COMMIT']);
+  });
 });

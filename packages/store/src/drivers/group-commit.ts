@@ -1,6 +1,12 @@
 /** The statements a group commit needs from a synchronous connection (better-sqlite3's). */
 export interface GroupCommitConnection {
+  /** BEGIN IMMEDIATE, waiting for another connection's write lock as long as the connection's busy timeout allows. */
   begin(): void;
+  /**
+   * BEGIN IMMEDIATE without waiting: false when another connection holds the write lock. The
+   * group then waits for it on timers, so the event loop goes on reading requests meanwhile.
+   */
+  tryBegin?(): boolean;
   commit(): void;
   rollback(): void;
   savepoint(): void;
@@ -38,6 +44,8 @@ export class GroupCommit<E> {
     private readonly connection: GroupCommitConnection,
     private readonly executor: E,
     private readonly maxGroup = 64,
+    /** How long a group waits for the write lock on timers before it waits in `begin` (blocking). */
+    private readonly lockWaitMs = 5000,
   ) {}
 
   transaction<T>(work: (executor: E) => Promise<T>): Promise<T> {
@@ -66,9 +74,10 @@ export class GroupCommit<E> {
 
   private async drain(): Promise<void> {
     while (this.queue.length > 0) {
+      // The lock first, then the group: transactions queued while it was held join this group.
+      const failure = await this.begin();
       const group = this.queue.splice(0, this.maxGroup);
-      this.open = true;
-      const outcomes = await this.runGroup(group);
+      const outcomes: Outcome[] = failure === undefined ? await this.runGroup(group) : group.map(() => ({ ok: false, error: failure.error }));
       this.open = false;
       group.forEach((entry, index) => {
         const outcome = outcomes[index] as Outcome;
@@ -82,19 +91,37 @@ export class GroupCommit<E> {
     this.wake();
   }
 
+  /** Opens the group's transaction; resolves to the error when it could not be opened. */
+  private async begin(): Promise<{ error: unknown } | undefined> {
+    const { connection } = this;
+    try {
+      if (connection.tryBegin !== undefined) {
+        const deadline = Date.now() + this.lockWaitMs;
+        let began = connection.tryBegin();
+        while (!began && Date.now() < deadline) {
+          await new Promise((resolve) => setTimeout(resolve, 1));
+          began = connection.tryBegin();
+        }
+        if (!began) connection.begin();
+      } else {
+        connection.begin();
+      }
+    } catch (error) {
+      return { error };
+    }
+    this.open = true;
+    return undefined;
+  }
+
   private wake(): void {
     const waiters = this.idleWaiters;
     this.idleWaiters = [];
     for (const waiter of waiters) waiter();
   }
 
+  /** Runs a group in the transaction that `begin` opened, and commits it. */
   private async runGroup(group: readonly Waiting<E>[]): Promise<Outcome[]> {
     const { connection } = this;
-    try {
-      connection.begin();
-    } catch (error) {
-      return group.map(() => ({ ok: false, error }));
-    }
     const alone = group.length === 1;
     const outcomes: Outcome[] = [];
     for (const entry of group) {
@@ -114,7 +141,9 @@ export class GroupCommit<E> {
           // earlier writes are gone with it, so their callers fail too; the rest start again.
           for (let index = 0; index < outcomes.length - 1; index += 1) if (outcomes[index]?.ok === true) outcomes[index] = { ok: false, error };
           const rest = group.slice(outcomes.length);
-          return rest.length === 0 ? outcomes : [...outcomes, ...(await this.runGroup(rest))];
+          if (rest.length === 0) return outcomes;
+          const failure = await this.begin();
+          return [...outcomes, ...(failure === undefined ? await this.runGroup(rest) : rest.map(() => ({ ok: false as const, error: failure.error })))];
         }
       }
     }

@@ -4,6 +4,7 @@ import { GroupCommit } from './group-commit.ts';
 import { registerSqliteFunctions } from './sqlite-functions.ts';
 import { startWalCheckpointer } from './wal-checkpointer.ts';
 import type { SqlDriver, SqlExecutor, SqlRow, SqlValue } from './sql-driver.ts';
+import type { WriterPriority } from './writer-priority.ts';
 
 export interface SqliteDriverOptions {
   /** A file path, or ':memory:'. */
@@ -12,7 +13,13 @@ export interface SqliteDriverOptions {
   checkpointWal?: boolean;
   /** Page cache of this connection in MB. Default 64. */
   cacheMb?: number;
+  /** Shared with a background writer of the same file (the metric compactor thread): raised while a group waits for the write lock. */
+  priority?: WriterPriority;
 }
+
+/** How long a statement waits for another connection's lock before SQLITE_BUSY. */
+const busyTimeoutMs = 5000;
+const isBusy = (error: unknown): boolean => typeof error === 'object' && error !== null && (error as { code?: unknown }).code === 'SQLITE_BUSY';
 
 /**
  * better-sqlite3 in WAL mode. The connection is synchronous, so a transaction that awaits between
@@ -27,7 +34,9 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   // page cache); only a power loss can take back the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  db.pragma('busy_timeout = 5000');
+  // A pragma takes effect when it is compiled: the group commit's changes of the busy timeout go through db.pragma each time (a few µs), not a prepared statement.
+  const setBusyTimeout = (ms: number): void => void db.pragma(`busy_timeout = ${ms}`, { simple: true });
+  setBusyTimeout(busyTimeoutMs);
   db.pragma(`cache_size = -${Math.round((options.cacheMb ?? 64) * 1024)}`);
   // MLflow's LIKE is case-sensitive; ILIKE is compiled to LOWER(..) LIKE LOWER(..).
   db.pragma('case_sensitive_like = ON');
@@ -68,9 +77,30 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
     const prepared = db.prepare(sql);
     return () => void prepared.run();
   };
+  const { priority } = options;
+  const beginImmediate = statement('BEGIN IMMEDIATE');
   const committer = new GroupCommit<SqlExecutor>(
     {
-      begin: statement('BEGIN IMMEDIATE'),
+      begin: () => {
+        try {
+          beginImmediate();
+        } finally {
+          priority?.served();
+        }
+      },
+      tryBegin: () => {
+        setBusyTimeout(0);
+        try {
+          beginImmediate();
+          priority?.served();
+          return true;
+        } catch (error) {
+          if (!isBusy(error)) throw error;
+          priority?.waiting();
+          return false;
+        } finally {
+                }
+      },
       commit: statement('COMMIT'),
       rollback: statement('ROLLBACK'),
       savepoint: statement('SAVEPOINT grouped'),

@@ -8,6 +8,7 @@ import { createGatewayQueries } from './gateway-queries.ts';
 import { createLogBatch } from './log-batch.ts';
 import { createLoggedModelQueries } from './logged-model-queries.ts';
 import { createMetricHistoryQueries } from './metric-history.ts';
+import { type MetricCompactorOptions, startMetricCompactor } from './metric-compactor.ts';
 import { createMetricLog, type MetricLogOptions } from './metric-log.ts';
 import { createModelVersionQueries } from './model-version-queries.ts';
 import { createPromptQueries } from './prompt-queries.ts';
@@ -19,6 +20,8 @@ import { createTraceQueries } from './trace-queries.ts';
 export interface SqlStoreOptions {
   /** SQLite's metric write log: how often and how much it compacts (tests make it wait). */
   metricLog?: MetricLogOptions;
+  /** SQLite files: compact the metric log in a worker thread with its own connection (ADR 0016). */
+  metricCompactor?: Omit<MetricCompactorOptions, 'metricLog'>;
 }
 
 /** The one store: the same SQL over SQLite and PostgreSQL. Applies missing migrations first. */
@@ -26,7 +29,12 @@ export async function createSqlStore(driver: SqlDriver, options: SqlStoreOptions
   await runMigrations(driver);
   // SQLite: metrics go through the write log (ADR 0009), drained now (what a stopped process left)
   // and before every other tracking call. PostgreSQL writes them directly.
-  const metricLog = driver.dialect === 'sqlite' ? createMetricLog(driver, options.metricLog) : undefined;
+  const metricLog =
+    driver.dialect !== 'sqlite'
+      ? undefined
+      : options.metricCompactor === undefined
+        ? createMetricLog(driver, options.metricLog)
+        : startMetricCompactor(driver, { ...options.metricCompactor, ...(options.metricLog === undefined ? {} : { metricLog: options.metricLog }) });
   await metricLog?.flush();
   const tracking = {
     ...createExperimentQueries(driver),

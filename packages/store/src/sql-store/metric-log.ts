@@ -14,6 +14,14 @@ export interface MetricLogOptions {
   maxPendingPoints?: number;
 }
 
+/** What the metric compactor thread (metric-compactor.ts) adds to a log it runs. */
+export interface MetricLogHooks {
+  /** Before each compaction transaction (the thread yields the write lock to a waiting event loop). */
+  beforeTransaction?: () => void;
+  /** After each compaction transaction commits: how many logged points it wrote. */
+  onCompacted?: (points: number) => void;
+}
+
 export interface MetricLog {
   /** Appends one batch's metrics inside the caller's transaction. */
   append(tx: SqlExecutor, runPk: number, metrics: readonly Metric[]): Promise<void>;
@@ -36,10 +44,15 @@ export interface MetricLog {
 // 20,000-point transactions over all runs, 33 ms behind these. The log's own rows are deleted once
 // per pass, not per run: the rows of 20 runs logging small batches share the log's pages, so a
 // delete per run rewrote most of them 20 times a pass (ADR 0009, amendment of migration 11).
-const defaults = { chunkPoints: 4000, delayMs: 500, eagerPoints: 40_000, maxPendingPoints: 200_000 };
+export const metricLogDefaults = { chunkPoints: 4000, delayMs: 500, eagerPoints: 40_000, maxPendingPoints: 200_000 };
 const maxId = Number.MAX_SAFE_INTEGER;
 /** Log rows read per query of a compaction pass at most. */
 const pageRows = 256;
+
+/** Appends one batch's metrics to the log as one row, inside the caller's transaction. */
+export async function appendToMetricLog(tx: SqlExecutor, runPk: number, metrics: readonly Metric[]): Promise<void> {
+  await tx.run('INSERT INTO metric_log (run_pk, points, payload) VALUES (?, ?, ?)', [runPk, metrics.length, encodeMetricLog(metrics)]);
+}
 
 /**
  * The metric write log of ADR 0009 (SQLite): log-batch appends its metrics as one row of
@@ -47,8 +60,8 @@ const pageRows = 256;
  * metric_rollups with one `writeMetrics` in one transaction, so that each page and each rollup row
  * is written once for many batches.
  */
-export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}): MetricLog {
-  const { chunkPoints, delayMs, eagerPoints, maxPendingPoints } = { ...defaults, ...options };
+export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, hooks: MetricLogHooks = {}): MetricLog {
+  const { chunkPoints, delayMs, eagerPoints, maxPendingPoints } = { ...metricLogDefaults, ...options };
   let pendingPoints = 0;
   let cancelTimer: (() => void) | undefined;
   let running: Promise<void> | undefined;
@@ -64,12 +77,14 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}): 
   };
 
   /** Writes the points of one run's log rows (at most about `chunkPoints`) in one transaction. */
-  const compactRun = (runPk: number, payloads: readonly unknown[]): Promise<void> =>
-    db.transaction(async (tx) => {
+  const compactRun = (runPk: number, payloads: readonly unknown[]): Promise<void> => {
+    hooks.beforeTransaction?.();
+    return db.transaction(async (tx) => {
       const metrics: Metric[] = [];
       for (const payload of payloads) decodeMetricLog(payload, metrics);
       await writeMetrics(tx, runPk, metrics);
     });
+  };
 
   /**
    * One pass: reads the oldest rows with id <= upTo (about `eagerPoints` points at most), groups
@@ -116,6 +131,7 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}): 
     for (const [runPk, chunks] of runs) {
       for (const chunk of chunks) {
         await compactRun(runPk, chunk.payloads);
+        hooks.onCompacted?.(chunk.points);
         // Written: appends waiting for the backlog to shrink may go on before the pass ends.
         pendingPoints = Math.max(0, pendingPoints - chunk.points);
         progressed();
@@ -171,9 +187,7 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}): 
   };
 
   return {
-    async append(tx, runPk, metrics) {
-      await tx.run('INSERT INTO metric_log (run_pk, points, payload) VALUES (?, ?, ?)', [runPk, metrics.length, encodeMetricLog(metrics)]);
-    },
+    append: appendToMetricLog,
     appended(points) {
       pendingPoints += points;
       schedule();

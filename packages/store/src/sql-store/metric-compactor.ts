@@ -1,0 +1,135 @@
+import { Worker } from 'node:worker_threads';
+import { first, type SqlDriver } from '../drivers/sql-driver.ts';
+import type { WriterPriority } from '../drivers/writer-priority.ts';
+import { workerScript } from '../worker-script.ts';
+import { appendToMetricLog, createMetricLog, type MetricLog, metricLogDefaults, type MetricLogOptions } from './metric-log.ts';
+import { fromMetricCompactorSchema, type MetricCompactorData, type ToMetricCompactor } from './metric-compactor-protocol.ts';
+
+export interface MetricCompactorOptions {
+  /** The SQLite file, which the thread opens with a connection of its own. */
+  filename: string;
+  /** Shared with the event loop's connection (`createSqliteDriver({ priority })`). */
+  priority: WriterPriority;
+  metricLog?: MetricLogOptions;
+  /** Sees the thread once started (tests end it, to check that the main thread takes over). */
+  onWorker?: (worker: Worker) => void;
+}
+
+interface Flush {
+  resolve: () => void;
+  reject: (error: Error) => void;
+}
+
+/**
+ * The metric log of ADR 0009 with its compaction in a worker thread (ADR 0016). Appends stay in
+ * the caller's transaction on the event loop, which answers the client once they commit; the
+ * thread moves the logged points into blocks, latest values and rollups with its own connection,
+ * so that a log-batch's JSON parsing and a compaction's writing run on two cores. Reads flush
+ * through the thread, as they flush the inline log. Should the thread fail, this process compacts
+ * on the event loop from then on (`createMetricLog`), and the rows it left in the log with it.
+ */
+export function startMetricCompactor(db: SqlDriver, options: MetricCompactorOptions): MetricLog {
+  const logOptions = options.metricLog ?? {};
+  const maxPendingPoints = logOptions.maxPendingPoints ?? metricLogDefaults.maxPendingPoints;
+  const data: MetricCompactorData = { filename: options.filename, priority: options.priority.buffer, options: logOptions };
+  const worker = new Worker(workerScript(import.meta.url, 'metric-compactor'), { workerData: data });
+  options.onWorker?.(worker);
+  // Committed appends and their points compacted by the thread: the backlog is the difference.
+  let appendedPoints = 0;
+  let compactedPoints = 0;
+  let nextFlushId = 0;
+  const flushes = new Map<number, Flush>();
+  let progressWaiters: (() => void)[] = [];
+  let inline: MetricLog | undefined;
+  let closing: Promise<void> | undefined;
+  let closed: (() => void) | undefined;
+  /** The thread answered `closed`: its exit is the end, not a failure. */
+  let finished = false;
+
+  const wakeWaiters = (): void => {
+    const woken = progressWaiters;
+    progressWaiters = [];
+    for (const wake of woken) wake();
+  };
+  const send = (message: ToMetricCompactor): void => worker.postMessage(message);
+
+  /** The thread is gone: compact here, flushing what callers were waiting for. */
+  const takeOver = (error: Error): void => {
+    if (inline !== undefined || finished) return;
+    if (closing === undefined) process.emitWarning(`keel: the metric compactor thread stopped (${error.message}); compacting on the main thread`);
+    inline = createMetricLog(db, logOptions);
+    inline.appended(Math.max(0, appendedPoints - compactedPoints));
+    const local = inline;
+    for (const flush of flushes.values()) local.flush().then(flush.resolve, flush.reject);
+    flushes.clear();
+    wakeWaiters();
+    closed?.();
+  };
+
+  worker.on('message', (raw: unknown) => {
+    const message = fromMetricCompactorSchema.parse(raw);
+    if (message.type === 'compacted') {
+      compactedPoints += message.points;
+      wakeWaiters();
+    } else if (message.type === 'flushed' || message.type === 'failed') {
+      const flush = flushes.get(message.id);
+      flushes.delete(message.id);
+      if (message.type === 'flushed') flush?.resolve();
+      else flush?.reject(new Error(message.message));
+    } else {
+      finished = true;
+      closed?.();
+    }
+  });
+  worker.on('error', (error) => takeOver(error));
+  worker.on('exit', (code) => takeOver(new Error(`exited with code ${code}`)));
+
+  // Read through a function: the thread can fail while a caller awaits.
+  const takenOver = (): MetricLog | undefined => inline;
+  const flush = async (): Promise<void> => {
+    if (takenOver() !== undefined) return takenOver()?.flush();
+    // The main connection sees every committed append: an empty log needs no round trip.
+    const top = await first(db, 'SELECT MAX(id) AS id FROM metric_log');
+    if (top?.id === null || top?.id === undefined) return;
+    if (takenOver() !== undefined) return takenOver()?.flush();
+    const id = nextFlushId;
+    nextFlushId += 1;
+    await new Promise<void>((resolve, reject) => {
+      flushes.set(id, { resolve, reject });
+      send({ type: 'flush', id });
+    });
+  };
+
+  return {
+    append: appendToMetricLog,
+    appended(points) {
+      appendedPoints += points;
+      if (inline !== undefined) inline.appended(points);
+      else send({ type: 'appended', points });
+    },
+    async admit() {
+      while (inline === undefined && closing === undefined && appendedPoints - compactedPoints >= maxPendingPoints) {
+        await new Promise<void>((resolve) => progressWaiters.push(resolve));
+      }
+      await inline?.admit();
+    },
+    flush,
+    close() {
+      closing ??= (async () => {
+        if (inline === undefined) {
+          await new Promise<void>((resolve) => {
+            closed = resolve;
+            send({ type: 'close' });
+          });
+          await worker.terminate();
+        }
+        wakeWaiters();
+        await inline?.close();
+      })();
+      return closing;
+    },
+    get pendingPoints() {
+      return inline?.pendingPoints ?? Math.max(0, appendedPoints - compactedPoints);
+    },
+  };
+}
