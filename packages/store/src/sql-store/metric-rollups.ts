@@ -31,41 +31,66 @@ export interface RollupPartial {
   max: Extreme | undefined;
 }
 
-const levelWidths = rollupLevels.map((level) => bucketWidth(level));
+interface Ranked extends Extreme {
+  /** The point's place in the batch: of equal extremes, the first one logged is kept. */
+  rank: number;
+}
+
+const isLower = (a: Ranked, b: Ranked | undefined): boolean => b === undefined || a.value < b.value || (a.value === b.value && a.rank < b.rank);
+const isHigher = (a: Ranked, b: Ranked | undefined): boolean => b === undefined || a.value > b.value || (a.value === b.value && a.rank < b.rank);
 
 /**
  * Folds a batch of metrics into one partial per (key, level, bucket), sorted by them. NaN counts
- * but is no extreme. Hot on every log-batch: numeric bucket ids per key and one shared
- * extreme object per point keep it free of string building.
+ * but is no extreme; of equal extremes the first one in the batch is kept. Hot on every
+ * compaction: each point is folded into its level-1 bucket only, and each level's partials into
+ * the next level's (a bucket of level n + 1 is 16 buckets of level n).
  */
 export function computeRollups(metrics: readonly Metric[]): RollupPartial[] {
   const partials: RollupPartial[] = [];
   const byKey = new Map<string, Map<number, RollupPartial>>();
-  for (const metric of metrics) {
+  const width = bucketWidth(1);
+  for (let rank = 0; rank < metrics.length; rank += 1) {
+    const metric = metrics[rank] as Metric;
     let forKey = byKey.get(metric.key);
     if (forKey === undefined) {
       forKey = new Map();
       byKey.set(metric.key, forKey);
     }
-    const point: Extreme | undefined = Number.isNaN(metric.value) ? undefined : { value: metric.value, step: metric.step, timestamp: metric.timestamp };
-    for (let index = 0; index < rollupLevels.length; index += 1) {
-      const level = rollupLevels[index] as number;
-      const bucket = Math.floor(metric.step / (levelWidths[index] as number));
-      // Levels are 1..5, so bucket * 8 + level is unique per (level, bucket) for any safe step.
-      const id = bucket * 8 + level;
-      let partial = forKey.get(id);
-      if (partial === undefined) {
-        partial = { key: metric.key, level, bucket, count: 0, loStep: metric.step, hiStep: metric.step, min: undefined, max: undefined };
-        forKey.set(id, partial);
-        partials.push(partial);
+    const bucket = Math.floor(metric.step / width);
+    let partial = forKey.get(bucket);
+    if (partial === undefined) {
+      partial = { key: metric.key, level: 1, bucket, count: 0, loStep: metric.step, hiStep: metric.step, min: undefined, max: undefined };
+      forKey.set(bucket, partial);
+    }
+    partial.count += 1;
+    if (metric.step < partial.loStep) partial.loStep = metric.step;
+    if (metric.step > partial.hiStep) partial.hiStep = metric.step;
+    if (!Number.isNaN(metric.value)) {
+      const point: Ranked = { value: metric.value, step: metric.step, timestamp: metric.timestamp, rank };
+      if (isLower(point, partial.min as Ranked | undefined)) partial.min = point;
+      if (isHigher(point, partial.max as Ranked | undefined)) partial.max = point;
+    }
+  }
+  for (const level1 of byKey.values()) {
+    let below = [...level1.values()];
+    partials.push(...below);
+    for (let level = 2; level <= topRollupLevel; level += 1) {
+      const merged = new Map<number, RollupPartial>();
+      for (const part of below) {
+        const bucket = Math.floor(part.bucket / rollupBase);
+        const partial = merged.get(bucket);
+        if (partial === undefined) {
+          merged.set(bucket, { ...part, level, bucket });
+          continue;
+        }
+        partial.count += part.count;
+        if (part.loStep < partial.loStep) partial.loStep = part.loStep;
+        if (part.hiStep > partial.hiStep) partial.hiStep = part.hiStep;
+        if (part.min !== undefined && isLower(part.min as Ranked, partial.min as Ranked | undefined)) partial.min = part.min;
+        if (part.max !== undefined && isHigher(part.max as Ranked, partial.max as Ranked | undefined)) partial.max = part.max;
       }
-      partial.count += 1;
-      if (metric.step < partial.loStep) partial.loStep = metric.step;
-      if (metric.step > partial.hiStep) partial.hiStep = metric.step;
-      if (point !== undefined) {
-        if (partial.min === undefined || point.value < partial.min.value) partial.min = point;
-        if (partial.max === undefined || point.value > partial.max.value) partial.max = point;
-      }
+      below = [...merged.values()];
+      partials.push(...below);
     }
   }
   // A fixed order of row locks keeps two concurrent writers to one run from deadlocking.
