@@ -34,7 +34,9 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   // page cache); only a power loss can take back the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
-  // A pragma takes effect when it is compiled: the group commit's changes of the busy timeout go through db.pragma each time (a few µs), not a prepared statement.
+  // A pragma takes effect when it is compiled: changes of the busy timeout go through db.pragma
+  // each time (a few µs), not a prepared statement. The connection waits while it opens; after
+  // that its timeout is 0 (see `patiently`).
   const setBusyTimeout = (ms: number): void => void db.pragma(`busy_timeout = ${ms}`, { simple: true });
   setBusyTimeout(busyTimeoutMs);
   db.pragma(`cache_size = -${Math.round((options.cacheMb ?? 64) * 1024)}`);
@@ -78,6 +80,15 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
     return () => void prepared.run();
   };
   const { priority } = options;
+  /** Runs `work` with the busy timeout on: it waits (blocking) for another connection's lock. */
+  const patiently = <T>(work: () => T): T => {
+    setBusyTimeout(busyTimeoutMs);
+    try {
+      return work();
+    } finally {
+      setBusyTimeout(0);
+    }
+  };
   const beginImmediate = statement('BEGIN IMMEDIATE');
   const committer = new GroupCommit<SqlExecutor>(
     {
@@ -114,13 +125,32 @@ export function createSqliteDriver(options: SqliteDriverOptions): SqlDriver {
   );
   let closed = false;
   const outside = <T>(work: () => Promise<T>): Promise<T> => committer.outside(work);
+  /**
+   * Statements outside the group commit's transactions: a write waits for another connection's
+   * write lock as long as the busy timeout allows (it blocks the thread, as before; they are rare
+   * on hot paths); a read (WAL readers take no lock a writer holds) runs without waiting, and only
+   * should it meet SQLITE_BUSY (another connection recovering the WAL) runs again, waiting.
+   */
+  const outsideStatement = <T>(sql: string, work: () => Promise<T>): Promise<T> =>
+    outside(() => {
+      if (prepare(sql).readonly) {
+        try {
+          return work();
+        } catch (error) {
+          if (!isBusy(error)) throw error;
+        }
+      }
+      return patiently(work);
+    });
+  // Only waits that a caller asked for block: group transactions wait for the lock on timers.
+  setBusyTimeout(0);
 
   return {
     dialect: 'sqlite',
-    all: (sql, params) => outside(() => direct.all(sql, params)),
-    run: (sql, params) => outside(() => direct.run(sql, params)),
+    all: (sql, params) => outsideStatement(sql, () => direct.all(sql, params)),
+    run: (sql, params) => outsideStatement(sql, () => direct.run(sql, params)),
     transaction: (work) => committer.transaction(work),
-    exec: (script) => outside(async () => void db.exec(script)),
+    exec: (script) => outside(async () => patiently(() => void db.exec(script))),
     close: async () => {
       if (closed) return;
       closed = true;

@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { createRequire } from 'node:module';
+import { Worker } from 'node:worker_threads';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteDriver } from './sqlite-driver.ts';
@@ -52,6 +54,34 @@ describe('writer priority between connections of one SQLite file', () => {
       expect(holder.prepare('SELECT v FROM t').all()).toEqual([{ v: 1 }]);
     } finally {
       holder.close();
+      await driver.close();
+    }
+  });
+
+  it('a write outside transactions waits for another connection\'s write lock; a read does not', async () => {
+    const filename = path.join(directory, 'outside.db');
+    const driver = createSqliteDriver({ filename });
+    await driver.exec('CREATE TABLE t (v INTEGER)');
+    // Another thread holds the write lock for 300 ms (this thread blocks while the write waits).
+    const holder = new Worker(
+      `const { parentPort, workerData } = require('node:worker_threads');
+       const db = new (require(workerData.modulePath))(workerData.filename);
+       db.exec('BEGIN IMMEDIATE');
+       db.exec('INSERT INTO t (v) VALUES (1)');
+       parentPort.postMessage('locked');
+       Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 300);
+       db.exec('COMMIT');
+       db.close();`,
+      { eval: true, workerData: { filename, modulePath: createRequire(import.meta.url).resolve('better-sqlite3') } },
+    );
+    try {
+      await new Promise((resolve) => holder.once('message', resolve));
+      expect(await driver.all('SELECT COUNT(*) AS n FROM t')).toEqual([{ n: 0 }]);
+      // Without waiting it would fail with SQLITE_BUSY ("database is locked").
+      expect(await driver.run('INSERT INTO t (v) VALUES (2)')).toBe(1);
+      expect(await driver.all('SELECT v FROM t ORDER BY v')).toEqual([{ v: 1 }, { v: 2 }]);
+    } finally {
+      await new Promise((resolve) => holder.once('exit', resolve));
       await driver.close();
     }
   });

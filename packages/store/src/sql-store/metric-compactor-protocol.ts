@@ -15,7 +15,7 @@ export const metricCompactorDataSchema = z.object({
 export type MetricCompactorData = z.infer<typeof metricCompactorDataSchema>;
 
 export const toMetricCompactorSchema = z.discriminatedUnion('type', [
-  /** A transaction that appended `points` points to the log committed. */
+  /** Transactions that appended `points` points to the log in all committed (one message per turn of the event loop). */
   z.object({ type: z.literal('appended'), points: z.number().int().nonnegative() }),
   /** Compact every row logged so far, then answer `flushed` (or `failed`) with this id. */
   z.object({ type: z.literal('flush'), id: z.number().int() }),
@@ -25,7 +25,7 @@ export const toMetricCompactorSchema = z.discriminatedUnion('type', [
 export type ToMetricCompactor = z.infer<typeof toMetricCompactorSchema>;
 
 export const fromMetricCompactorSchema = z.discriminatedUnion('type', [
-  /** A compaction transaction wrote `points` of the points announced by `appended`. */
+  /** A compaction transaction wrote `points` logged points. */
   z.object({ type: z.literal('compacted'), points: z.number().int().nonnegative() }),
   z.object({ type: z.literal('flushed'), id: z.number().int() }),
   z.object({ type: z.literal('failed'), id: z.number().int(), message: z.string() }),

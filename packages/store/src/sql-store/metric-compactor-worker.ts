@@ -17,23 +17,14 @@ const priority = writerPriority(data.priority);
 const maxPendingPoints = data.options.maxPendingPoints ?? metricLogDefaults.maxPendingPoints;
 // The main connection checkpoints the WAL; this one only writes, and a small page cache does.
 const driver = createSqliteDriver({ filename: data.filename, checkpointWal: false, cacheMb: 16 });
-// Points announced by `appended` and not yet reported compacted: a pass also compacts rows that a
-// stopped process left, and those were never counted as pending by the main thread.
-let unreported = 0;
 const log = createMetricLog(driver, data.options, {
   beforeTransaction: () => priority.yieldTo(maxYieldMs),
-  onCompacted: (points) => {
-    const reported = Math.min(points, unreported);
-    if (reported === 0) return;
-    unreported -= reported;
-    reply({ type: 'compacted', points: reported });
-  },
+  onCompacted: (points) => reply({ type: 'compacted', points }),
 });
 
 port.on('message', (raw: unknown) => {
   const message = toMetricCompactorSchema.parse(raw);
   if (message.type === 'appended') {
-    unreported += message.points;
     log.appended(message.points);
     // The main thread holds appends back while the backlog is over its bound: compact until it is not.
     // A failed pass leaves its rows in the log for the next one.
