@@ -9,7 +9,7 @@ import { createLogBatch } from './log-batch.ts';
 import { createLoggedModelQueries } from './logged-model-queries.ts';
 import { createMetricHistoryQueries } from './metric-history.ts';
 import { type MetricCompactorOptions, startMetricCompactor } from './metric-compactor.ts';
-import { createMetricLog, type MetricLogOptions } from './metric-log.ts';
+import { createMetricLog, type MetricLog, type MetricLogOptions } from './metric-log.ts';
 import { createModelVersionQueries } from './model-version-queries.ts';
 import { createPromptQueries } from './prompt-queries.ts';
 import { createRegisteredModelQueries } from './registered-model-queries.ts';
@@ -29,13 +29,17 @@ export async function createSqlStore(driver: SqlDriver, options: SqlStoreOptions
   await runMigrations(driver);
   // SQLite: metrics go through the write log (ADR 0009), drained now (what a stopped process left)
   // and before every other tracking call. PostgreSQL writes them directly.
-  const metricLog =
-    driver.dialect !== 'sqlite'
-      ? undefined
-      : options.metricCompactor === undefined
-        ? createMetricLog(driver, options.metricLog)
-        : startMetricCompactor(driver, { ...options.metricCompactor, ...(options.metricLog === undefined ? {} : { metricLog: options.metricLog }) });
-  await metricLog?.flush();
+  let metricLog: MetricLog | undefined;
+  if (driver.dialect === 'sqlite') {
+    metricLog = createMetricLog(driver, options.metricLog);
+    await metricLog.flush();
+    // With a compactor thread, what a stopped process left is drained here all the same: a start
+    // does not wait for the thread to boot, and the thread counts only this process's points.
+    if (options.metricCompactor !== undefined) {
+      await metricLog.close();
+      metricLog = startMetricCompactor(driver, { ...options.metricCompactor, ...(options.metricLog === undefined ? {} : { metricLog: options.metricLog }) });
+    }
+  }
   const tracking = {
     ...createExperimentQueries(driver),
     ...createRunQueries(driver),

@@ -43,7 +43,8 @@ function recording(plain: SqlDriver, statements: string[]): SqlDriver {
 interface Fixture {
   store: KeelStore;
   driver: SqlDriver;
-  worker: Worker;
+  /** The thread, once started (by the first metrics logged). */
+  workers: Worker[];
   statements: string[];
   projectId: number;
   runId: string;
@@ -59,13 +60,12 @@ async function open(filename: string, metricLog: MetricLogOptions = waiting): Pr
   const priority = writerPriority();
   const statements: string[] = [];
   const driver = createSqliteDriver({ filename, priority });
-  let worker: Worker | undefined;
+  const workers: Worker[] = [];
   const store = await createSqlStore(recording(driver, statements), {
     metricLog,
-    metricCompactor: { filename, priority, onWorker: (started) => void (worker = started) },
+    metricCompactor: { filename, priority, onWorker: (started) => void workers.push(started) },
   });
-  if (worker === undefined) throw new Error('no compactor thread started');
-  return { store, driver, worker, statements };
+  return { store, driver, workers, statements };
 }
 
 async function fixture(metricLog: MetricLogOptions = waiting, filename = newFile()): Promise<Fixture> {
@@ -91,6 +91,9 @@ describe('metric compactor thread (SQLite)', () => {
   it('compacts in its own thread: reads drain the log through it, and the event loop writes no block, rollup or latest value', async () => {
     const f = await fixture();
     try {
+      // No thread until metrics are logged: reads of an empty log need none.
+      expect(await history(f, 'loss')).toEqual([]);
+      expect(f.workers).toHaveLength(0);
       await logMetrics(f, [metric('loss', 3, 0), metric('loss', 2, 1), metric('acc', 0.5, 1)]);
       await logMetrics(f, [metric('loss', 1, 2), metric('acc', 0.75, 2)]);
       expect(await pendingPoints(f.driver)).toBe(5);
@@ -101,6 +104,7 @@ describe('metric compactor thread (SQLite)', () => {
       // The appends went through this connection; everything compaction writes went through the thread's.
       expect(f.statements.some((sql) => sql.startsWith('INSERT INTO metric_log'))).toBe(true);
       expect(writesToMetrics(f.statements)).toEqual([]);
+      expect(f.workers).toHaveLength(1);
       expect(warnings).toEqual([]);
     } finally {
       await f.store.close();
@@ -126,7 +130,8 @@ describe('metric compactor thread (SQLite)', () => {
     const f = await fixture();
     try {
       await logMetrics(f, [metric('loss', 1, 1), metric('loss', 2, 2)]);
-      await f.worker.terminate();
+      await expect.poll(() => f.workers.length).toBe(1);
+      await f.workers[0]?.terminate();
       await expect.poll(() => warnings.some((message) => message.includes('metric compactor thread stopped'))).toBe(true);
       await logMetrics(f, [metric('loss', 3, 3)]);
       expect((await history(f, 'loss')).map((point) => point.value)).toEqual([1, 2, 3]);
@@ -151,6 +156,28 @@ describe('metric compactor thread (SQLite)', () => {
       expect(await plain.all('SELECT SUM(point_count) AS n FROM metric_blocks')).toEqual([{ n: 3 }]);
     } finally {
       await plain.close();
+    }
+  });
+
+  it('drains what a stopped process left on the event loop before the thread starts, so a start never waits for the thread to boot', async () => {
+    const filename = newFile();
+    const first = await fixture(waiting, filename);
+    await logMetrics(first, [metric('loss', 1, 1), metric('loss', 2, 2)]);
+    // Ending the thread and closing the connection without the store's drain leaves the rows as a crash would.
+    await expect.poll(() => first.workers.length).toBe(1);
+    await first.workers[0]?.terminate();
+    await first.driver.close();
+    const second = await open(filename);
+    try {
+      expect(await pendingPoints(second.driver)).toBe(0);
+      expect(await second.driver.all('SELECT SUM(point_count) AS n FROM metric_blocks')).toEqual([{ n: 2 }]);
+      // The event loop's connection drained them: the thread wrote nothing yet.
+      expect(writesToMetrics(second.statements).length).toBeGreaterThan(0);
+      const { projectId, runId } = first;
+      await second.store.logBatch(projectId, runId, { metrics: [metric('loss', 3, 3), metric('loss', 4, 4)], params: [], tags: [] });
+      expect((await second.store.getMetricHistory(projectId, runId, 'loss', { maxResults: 10, pageToken: undefined })).items.map((point) => point.value)).toEqual([1, 2, 3, 4]);
+    } finally {
+      await second.store.close();
     }
   });
 });

@@ -38,16 +38,17 @@ interface Flush {
  * on the event loop from then on (`createMetricLog`), and the rows it left in the log with it.
  */
 export function startMetricCompactor(db: SqlDriver, options: MetricCompactorOptions): MetricLog {
+  // Callers drain the log first (createSqlStore does, on the event loop, so that a start need not wait for the thread to boot).
   const logOptions = { ...threadDefaults, ...options.metricLog };
   const maxPendingPoints = logOptions.maxPendingPoints ?? metricLogDefaults.maxPendingPoints;
   const data: MetricCompactorData = { filename: options.filename, priority: options.priority.buffer, options: logOptions };
-  const worker = new Worker(workerScript(import.meta.url, 'metric-compactor'), { workerData: data });
-  options.onWorker?.(worker);
-  // Committed appends and their points compacted by the thread: the backlog is the difference.
-  // Compactions count once the first flush, which compacts what a stopped process left, is done.
+  // The thread starts with the first metrics logged: a server that never logs any (a gateway, say)
+  // neither waits for it nor keeps its memory (about 20 MB resident).
+  let worker: Worker | undefined;
+  // Committed appends and their points compacted by the thread: the backlog is the difference
+  // (the caller drained what a stopped process left before starting the thread).
   let appendedPoints = 0;
   let compactedPoints = 0;
-  let counting = false;
   // Appends are announced to the thread at most every 10 ms, and at once when the backlog crosses
   // the eager bound: a message costs the event loop tens of µs (posting wakes the thread), about
   // 6 % of it at one per small batch. The thread's compaction timer (500 ms) starts 10 ms late at most.
@@ -68,7 +69,7 @@ export function startMetricCompactor(db: SqlDriver, options: MetricCompactorOpti
     progressWaiters = [];
     for (const wake of woken) wake();
   };
-  const send = (message: ToMetricCompactor): void => worker.postMessage(message);
+  const send = (message: ToMetricCompactor): void => thread().postMessage(message);
 
   /** The thread is gone: compact here, flushing what callers were waiting for. */
   const takeOver = (error: Error): void => {
@@ -83,10 +84,10 @@ export function startMetricCompactor(db: SqlDriver, options: MetricCompactorOpti
     closed?.();
   };
 
-  worker.on('message', (raw: unknown) => {
+  const onMessage = (raw: unknown): void => {
     const message = fromMetricCompactorSchema.parse(raw);
     if (message.type === 'compacted') {
-      if (counting) compactedPoints += message.points;
+      compactedPoints += message.points;
       wakeWaiters();
     } else if (message.type === 'flushed' || message.type === 'failed') {
       const flush = flushes.get(message.id);
@@ -97,9 +98,17 @@ export function startMetricCompactor(db: SqlDriver, options: MetricCompactorOpti
       finished = true;
       closed?.();
     }
-  });
-  worker.on('error', (error) => takeOver(error));
-  worker.on('exit', (code) => takeOver(new Error(`exited with code ${code}`)));
+  };
+  function thread(): Worker {
+    if (worker !== undefined) return worker;
+    const started = new Worker(workerScript(import.meta.url, 'metric-compactor'), { workerData: data });
+    started.on('message', onMessage);
+    started.on('error', (error) => takeOver(error));
+    started.on('exit', (code) => takeOver(new Error(`exited with code ${code}`)));
+    worker = started;
+    options.onWorker?.(started);
+    return started;
+  }
 
   const flushThroughThread = (): Promise<void> => {
     const id = nextFlushId;
@@ -109,11 +118,6 @@ export function startMetricCompactor(db: SqlDriver, options: MetricCompactorOpti
       send({ type: 'flush', id });
     });
   };
-  // A failed first flush leaves its rows to the next one, which every read starts.
-  const started = flushThroughThread().then(
-    () => void (counting = true),
-    () => void (counting = true),
-  );
   const announce = (): void => {
     clearTimeout(announceTimer);
     announceTimer = undefined;
@@ -124,7 +128,6 @@ export function startMetricCompactor(db: SqlDriver, options: MetricCompactorOpti
   // Read through a function: the thread can fail while a caller awaits.
   const takenOver = (): MetricLog | undefined => inline;
   const flush = async (): Promise<void> => {
-    await started;
     if (takenOver() !== undefined) return takenOver()?.flush();
     // The main connection sees every committed append: an empty log needs no round trip.
     const top = await first(db, 'SELECT MAX(id) AS id FROM metric_log');
@@ -156,12 +159,14 @@ export function startMetricCompactor(db: SqlDriver, options: MetricCompactorOpti
     close() {
       announce();
       closing ??= (async () => {
-        if (inline === undefined) {
+        // No thread: nothing was logged, or it all went through the event loop's log.
+        if (inline === undefined && worker !== undefined) {
+          const running = worker;
           await new Promise<void>((resolve) => {
             closed = resolve;
             send({ type: 'close' });
           });
-          await worker.terminate();
+          await running.terminate();
         }
         wakeWaiters();
         await inline?.close();
