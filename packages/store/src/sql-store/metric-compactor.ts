@@ -75,7 +75,8 @@ export function startMetricCompactor(db: SqlDriver, options: MetricCompactorOpti
   const takeOver = (error: Error): void => {
     if (inline !== undefined || finished) return;
     if (closing === undefined) process.emitWarning(`keel: the metric compactor thread stopped (${error.message}); compacting on the main thread`);
-    inline = createMetricLog(db, logOptions);
+    // The event loop's own bounds (4,000-point transactions), not the thread's longer ones.
+    inline = createMetricLog(db, options.metricLog ?? {});
     inline.appended(Math.max(0, appendedPoints - compactedPoints));
     const local = inline;
     for (const flush of flushes.values()) local.flush().then(flush.resolve, flush.reject);
