@@ -5,6 +5,8 @@ import { formatMs, formatNumber } from './lib/format-number.ts';
 import { type KeelServer, startKeelServer } from './lib/keel-server.ts';
 import { requireNoErrors, runLoad } from './lib/load-generator.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
+import { timeStream } from './lib/stream-client.ts';
+import http from 'node:http';
 import { note } from './lib/progress.ts';
 import { printTable } from './lib/print-table.ts';
 import { runIfMain } from './lib/run-if-main.ts';
@@ -20,6 +22,8 @@ export interface BundleAbOptions {
   sequential: number;
   /** Rounds of 10 s at concurrency 128 per path (with wrk; 0 for none). */
   loadRounds: number;
+  /** Streams per path per round, one at a time and interleaved path by path, timed to the first token (0 for none). */
+  streams: number;
 }
 
 interface Path {
@@ -36,12 +40,15 @@ interface Path {
  * shows here as a difference between bundles in the same run, which separate bench runs on this
  * shared machine cannot resolve below about 0.3 ms.
  *
- *   npx tsx bench/gateway-bundle-ab.ts .tmp/keel-a.mjs .tmp/keel-b.mjs   (KEEL_AB_ROUNDS, KEEL_AB_SEQUENTIAL, KEEL_AB_LOAD_ROUNDS)
+ *   npx tsx bench/gateway-bundle-ab.ts .tmp/keel-a.mjs .tmp/keel-b.mjs   (KEEL_AB_ROUNDS, KEEL_AB_SEQUENTIAL, KEEL_AB_LOAD_ROUNDS, KEEL_AB_STREAMS)
  */
 export async function gatewayBundleAb(options: BundleAbOptions): Promise<void> {
   if (options.bundles.length === 0) throw new Error('usage: npx tsx bench/gateway-bundle-ab.ts BUNDLE.mjs [BUNDLE.mjs ...]');
   const upstream = await startFakeUpstream(20);
   const proxy = await startMinimalProxy(upstream.baseURL);
+  // As in gateway-overhead.ts: 20 ms, then a chunk every 20 ms, a four-word reply.
+  const pacedUpstream = await startFakeUpstream(20, 20, 'Foxes run fast today.');
+  const pacedProxy = await startMinimalProxy(pacedUpstream.baseURL);
   const servers: { name: string; server: KeelServer; home: string }[] = [];
   try {
     for (const bundle of options.bundles) {
@@ -54,9 +61,17 @@ export async function gatewayBundleAb(options: BundleAbOptions): Promise<void> {
       { name: 'direct', baseUrl: upstream.baseURL, path: directPath(upstream.baseURL, chatPath), headers: { authorization: 'Bearer sk-bench' } },
       { name: 'bare proxy', baseUrl: proxy.baseURL, path: directPath(proxy.baseURL, chatPath), headers: { authorization: 'Bearer sk-bench' } },
     ];
+    const streamPaths: Path[] = [
+      { name: 'direct', baseUrl: pacedUpstream.baseURL, path: directPath(pacedUpstream.baseURL, chatPath), headers: { authorization: 'Bearer sk-bench' } },
+      { name: 'bare proxy', baseUrl: pacedProxy.baseURL, path: directPath(pacedProxy.baseURL, chatPath), headers: { authorization: 'Bearer sk-bench' } },
+    ];
     for (const { name, server } of servers) {
-      const secret = await configureBenchGateway(server, [{ provider: 'fake', model: 'bench-model', baseURL: upstream.baseURL }]);
+      const secret = await configureBenchGateway(server, [
+        { provider: 'fake', model: 'bench-model', baseURL: upstream.baseURL },
+        { provider: 'paced', model: 'paced-model', baseURL: pacedUpstream.baseURL },
+      ]);
       paths.push({ name, baseUrl: server.url, path: chatPath, headers: { authorization: `Bearer ${secret}` } });
+      streamPaths.push({ name, baseUrl: server.url, path: chatPath, headers: { authorization: `Bearer ${secret}` } });
     }
     const send = (target: Path, concurrency: number, requests: number) => runLoad({ baseUrl: target.baseUrl, concurrency, requests, headers: target.headers, request: () => ({ method: 'POST', path: target.path, body: chatBody }) });
     for (const target of paths) requireNoErrors(`warm-up ${target.name}`, await send(target, 8, 400));
@@ -87,13 +102,42 @@ export async function gatewayBundleAb(options: BundleAbOptions): Promise<void> {
       return [target.name, formatMs(summary.p50Ms), formatMs(summary.p50Ms - direct.p50Ms), formatMs(summary.p99Ms), formatMs(summary.p99Ms - direct.p99Ms), rps === undefined ? '-' : rps.map((value) => formatNumber(value)).join(' / ')];
     });
     printTable(`gateway A/B: ${options.rounds} x ${options.sequential} sequential per path, interleaved`, ['path', 'p50', 'added p50', 'p99', 'added p99', 'c=128 req/s per round'], rows);
+    if (options.streams > 0) await streamRounds(streamPaths, options.rounds, options.streams);
   } finally {
     for (const { server, home } of servers) {
       await server.stop();
       await removeTempDir(home);
     }
-    await Promise.all([proxy.stop(), upstream.stop()]);
+    await Promise.all([proxy.stop(), upstream.stop(), pacedProxy.stop(), pacedUpstream.stop()]);
   }
+}
+
+const streamBody = JSON.stringify({ model: 'paced-model', max_tokens: 64, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Stream something about foxes.' }] });
+
+/** Time to first token, one stream at a time, path after path, as gateway-overhead.ts times it. */
+async function streamRounds(paths: readonly Path[], rounds: number, perRound: number): Promise<void> {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
+  const ttft = new Map<string, number[]>(paths.map((target) => [target.name, []]));
+  try {
+    for (let round = 0; round < rounds; round += 1) {
+      for (let index = 0; index < perRound; index += 1) {
+        for (const target of paths) {
+          const timing = await timeStream(agent, new URL(target.baseUrl), target.path, target.headers, streamBody);
+          if (timing.status !== 200) throw new Error(`${target.name} answered a stream with ${timing.status}`);
+          ttft.get(target.name)?.push(timing.firstTokenMs);
+        }
+      }
+      note(`stream round ${round + 1} of ${rounds} done`);
+    }
+  } finally {
+    agent.destroy();
+  }
+  const direct = summarizeLatencies(ttft.get('direct') ?? []);
+  const rows = paths.map((target) => {
+    const summary = summarizeLatencies(ttft.get(target.name) ?? []);
+    return [target.name, formatMs(summary.minMs - direct.minMs), formatMs(summary.p50Ms - direct.p50Ms), formatMs(summary.p95Ms - direct.p95Ms), formatMs(summary.p99Ms), formatMs(summary.p99Ms - direct.p99Ms), formatMs(summary.maxMs)];
+  });
+  printTable(`time to first token: ${rounds} x ${perRound} streams per path, interleaved`, ['path', 'added min', 'added p50', 'added p95', 'p99', 'added p99', 'max'], rows);
 }
 
 runIfMain(import.meta.url, () =>
@@ -102,5 +146,6 @@ runIfMain(import.meta.url, () =>
     rounds: Number(process.env.KEEL_AB_ROUNDS ?? 6),
     sequential: Number(process.env.KEEL_AB_SEQUENTIAL ?? 500),
     loadRounds: Number(process.env.KEEL_AB_LOAD_ROUNDS ?? 0),
+    streams: Number(process.env.KEEL_AB_STREAMS ?? 0),
   }),
 );
