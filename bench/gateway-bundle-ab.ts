@@ -1,12 +1,12 @@
+import http from 'node:http';
 import path from 'node:path';
-import { chatBody, directPath } from './gateway-overhead.ts';
+import { chatBody, directPath, pacedStreamBody, startPacedUpstream } from './gateway-overhead.ts';
 import { configureBenchGateway } from './lib/configure-bench-gateway.ts';
 import { formatMs, formatNumber } from './lib/format-number.ts';
 import { type KeelServer, startKeelServer } from './lib/keel-server.ts';
 import { requireNoErrors, runLoad } from './lib/load-generator.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
 import { timeStream } from './lib/stream-client.ts';
-import http from 'node:http';
 import { note } from './lib/progress.ts';
 import { printTable } from './lib/print-table.ts';
 import { runIfMain } from './lib/run-if-main.ts';
@@ -46,8 +46,7 @@ export async function gatewayBundleAb(options: BundleAbOptions): Promise<void> {
   if (options.bundles.length === 0) throw new Error('usage: npx tsx bench/gateway-bundle-ab.ts BUNDLE.mjs [BUNDLE.mjs ...]');
   const upstream = await startFakeUpstream(20);
   const proxy = await startMinimalProxy(upstream.baseURL);
-  // As in gateway-overhead.ts: 20 ms, then a chunk every 20 ms, a four-word reply.
-  const pacedUpstream = await startFakeUpstream(20, 20, 'Foxes run fast today.');
+  const pacedUpstream = await startPacedUpstream();
   const pacedProxy = await startMinimalProxy(pacedUpstream.baseURL);
   const servers: { name: string; server: KeelServer; home: string }[] = [];
   try {
@@ -112,8 +111,6 @@ export async function gatewayBundleAb(options: BundleAbOptions): Promise<void> {
   }
 }
 
-const streamBody = JSON.stringify({ model: 'paced-model', max_tokens: 64, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Stream something about foxes.' }] });
-
 /** Time to first token, one stream at a time, path after path, as gateway-overhead.ts times it. */
 async function streamRounds(paths: readonly Path[], rounds: number, perRound: number): Promise<void> {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 8 });
@@ -122,7 +119,7 @@ async function streamRounds(paths: readonly Path[], rounds: number, perRound: nu
     for (let round = 0; round < rounds; round += 1) {
       for (let index = 0; index < perRound; index += 1) {
         for (const target of paths) {
-          const timing = await timeStream(agent, new URL(target.baseUrl), target.path, target.headers, streamBody);
+          const timing = await timeStream(agent, new URL(target.baseUrl), target.path, target.headers, pacedStreamBody);
           if (timing.status !== 200) throw new Error(`${target.name} answered a stream with ${timing.status}`);
           ttft.get(target.name)?.push(timing.firstTokenMs);
         }

@@ -32,6 +32,14 @@ const ttftStreamsPerRound = 150;
 /** The chat request every c=1 and c=128 figure sends. */
 export const chatBody = JSON.stringify({ model: 'bench-model', max_tokens: 64, messages: [{ role: 'system', content: 'You are terse.' }, { role: 'user', content: 'Say something about foxes and dogs.' }] });
 const streamBody = JSON.stringify({ model: 'bench-model', max_tokens: 64, stream: true, stream_options: { include_usage: true }, messages: [{ role: 'user', content: 'Stream something about foxes.' }] });
+/** The streamed request the time-to-first-token figures send, to the paced upstream's model. */
+export const pacedStreamBody = streamBody.replace('bench-model', 'paced-model');
+
+/**
+ * The upstream that the time-to-first-token figures stream from: 20 ms, then a chunk every 20 ms,
+ * a short reply (a role chunk, four words, the finish and usage chunks).
+ */
+export const startPacedUpstream = () => startFakeUpstream(upstreamLatencyMs, 20, 'Foxes run fast today.');
 
 /** The upstream's own path for a gateway path: the fake serves `/v1/...` at its root. */
 export function directPath(baseURL: string, path: string): string {
@@ -57,7 +65,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
   const upstream = await startFakeUpstream(upstreamLatencyMs);
   // A short reply (a role chunk, four words, the finish and usage chunks): a stream takes about
   // 120 ms, so the time-to-first-token p99 rests on 600 streams per path, not a handful.
-  const pacedUpstream = await startFakeUpstream(upstreamLatencyMs, 20, 'Foxes run fast today.');
+  const pacedUpstream = await startPacedUpstream();
   const proxy = await startMinimalProxy(upstream.baseURL);
   const pacedProxy = await startMinimalProxy(pacedUpstream.baseURL);
   const server = await startKeelServer({ home });
@@ -104,7 +112,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     // like the added latency on a quiet server: after the c=128 load, the spans of its requests are
     // still being written for a while, and every path measured then shares the two cores with that.
     const agent = keepAliveAgent(concurrentStreams + 8);
-    const pacedStream = streamBody.replace('bench-model', 'paced-model');
+    const pacedStream = pacedStreamBody;
     const directTtft: number[] = [];
     const minimalTtft: number[] = [];
     const gatewayTtft: number[] = [];
