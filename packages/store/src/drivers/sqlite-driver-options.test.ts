@@ -1,6 +1,7 @@
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it, vi } from 'vitest';
 
 const started: string[] = [];
@@ -10,7 +11,7 @@ vi.mock('./wal-checkpointer.ts', () => ({
     return { stop: async () => undefined };
   },
 }));
-const { createSqliteDriver } = await import('./sqlite-driver.ts');
+const { createSqliteDriver, newFilePageSize } = await import('./sqlite-driver.ts');
 
 const directory = mkdtempSync(path.join(os.tmpdir(), 'keel-checkpoints-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -23,6 +24,34 @@ describe('SQLite connection options', () => {
       expect(started).toEqual([filename]);
       expect(await driver.all('PRAGMA wal_autocheckpoint')).toEqual([{ wal_autocheckpoint: 0 }]);
       expect(await driver.all('PRAGMA cache_size')).toEqual([{ cache_size: -65536 }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('a new file is made with 16 KiB pages', async () => {
+    const driver = createSqliteDriver({ filename: path.join(directory, 'new.db') });
+    try {
+      await driver.run('CREATE TABLE t (x TEXT)');
+      expect(newFilePageSize).toBe(16_384);
+      expect(await driver.all('PRAGMA page_size')).toEqual([{ page_size: 16_384 }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
+  it('a file made with other pages keeps them, and its rows read and write as before', async () => {
+    const filename = path.join(directory, 'old-pages.db');
+    const old = new Database(filename);
+    old.pragma('page_size = 4096');
+    old.pragma('journal_mode = WAL');
+    old.exec("CREATE TABLE t (x TEXT); INSERT INTO t VALUES ('kept')");
+    old.close();
+    const driver = createSqliteDriver({ filename });
+    try {
+      expect(await driver.all('PRAGMA page_size')).toEqual([{ page_size: 4096 }]);
+      await driver.run('INSERT INTO t VALUES (?)', ['added']);
+      expect(await driver.all('SELECT x FROM t ORDER BY rowid')).toEqual([{ x: 'kept' }, { x: 'added' }]);
     } finally {
       await driver.close();
     }
