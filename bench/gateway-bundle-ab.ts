@@ -40,20 +40,22 @@ interface Path {
  * shows here as a difference between bundles in the same run, which separate bench runs on this
  * shared machine cannot resolve below about 0.3 ms.
  *
- *   npx tsx bench/gateway-bundle-ab.ts .tmp/keel-a.mjs .tmp/keel-b.mjs   (KEEL_AB_ROUNDS, KEEL_AB_SEQUENTIAL, KEEL_AB_LOAD_ROUNDS, KEEL_AB_STREAMS)
+ *   npx tsx bench/gateway-bundle-ab.ts .tmp/keel-a.mjs .tmp/keel-b.mjs '.tmp/keel-a.mjs+--max-semi-space-size=64'   (a bundle with node flags; KEEL_AB_ROUNDS, KEEL_AB_SEQUENTIAL, KEEL_AB_LOAD_ROUNDS, KEEL_AB_STREAMS)
  */
 export async function gatewayBundleAb(options: BundleAbOptions): Promise<void> {
-  if (options.bundles.length === 0) throw new Error('usage: npx tsx bench/gateway-bundle-ab.ts BUNDLE.mjs [BUNDLE.mjs ...]');
+  if (options.bundles.length === 0) throw new Error('usage: npx tsx bench/gateway-bundle-ab.ts BUNDLE.mjs[+--node-flag...] [BUNDLE.mjs ...]');
   const upstream = await startFakeUpstream(20);
   const proxy = await startMinimalProxy(upstream.baseURL);
   const pacedUpstream = await startPacedUpstream();
   const pacedProxy = await startMinimalProxy(pacedUpstream.baseURL);
   const servers: { name: string; server: KeelServer; home: string }[] = [];
   try {
-    for (const bundle of options.bundles) {
+    for (const variant of options.bundles) {
+      // BUNDLE.mjs, or BUNDLE.mjs+--node-flag+--node-flag to start that bundle with node flags.
+      const [bundle = variant, ...nodeArgs] = variant.split('+');
       const home = await makeTempDir('gateway-ab');
-      const server = await startKeelServer({ home, bundle });
-      servers.push({ name: path.basename(bundle), server, home });
+      const server = await startKeelServer({ home, bundle, nodeArgs });
+      servers.push({ name: [path.basename(bundle), ...nodeArgs].join(' '), server, home });
     }
     const chatPath = '/v1/chat/completions';
     const paths: Path[] = [

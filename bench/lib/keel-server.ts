@@ -19,6 +19,8 @@ export interface KeelServerOptions {
   databaseUrl?: string;
   /** A bundle other than `keelBundle` (its span writer beside it, as `node scripts/build.mjs --outfile=PATH` writes them). */
   bundle?: string;
+  /** Node flags for the server process, before KEEL_BENCH_NODE_ARGS (space-separated, for every server a bench starts). */
+  nodeArgs?: readonly string[];
 }
 
 /**
@@ -34,7 +36,8 @@ export async function startKeelServer(options: KeelServerOptions): Promise<KeelS
   if (options.databaseUrl !== undefined) env.KEEL_DATABASE_URL = options.databaseUrl;
   const profileDir = process.env.KEEL_BENCH_CPU_PROF;
   const nodeArgs = profileDir === undefined || profileDir === '' ? [] : ['--cpu-prof', `--cpu-prof-dir=${path.resolve(profileDir)}`, ...(process.env.KEEL_BENCH_CPU_PROF_INTERVAL ? [`--cpu-prof-interval=${process.env.KEEL_BENCH_CPU_PROF_INTERVAL}`] : [])];
-  const server = await spawnServer({ args: [...nodeArgs, bundle, 'server'], env, port, readyPath: '/health' });
+  const extraArgs = [...(options.nodeArgs ?? []), ...(process.env.KEEL_BENCH_NODE_ARGS ?? '').split(' ').filter((arg) => arg !== '')];
+  const server = await spawnServer({ args: [...nodeArgs, ...extraArgs, bundle, 'server'], env, port, readyPath: '/health' });
   const credentials = JSON.parse(await readFile(path.join(options.home, 'credentials.json'), 'utf8')) as { api_key?: string };
   if (typeof credentials.api_key !== 'string') throw new Error(`no api_key in ${options.home}/credentials.json`);
   return { ...server, home: options.home, apiKey: credentials.api_key };

@@ -10,6 +10,7 @@ import { migration008SpanStorage } from './migration-008-span-storage.ts';
 import { migration009BinaryMetricLog } from './migration-009-binary-metric-log.ts';
 import { migration010MetricBlocks } from './migration-010-metric-blocks.ts';
 import { migration011MetricLogWithoutRunIndex } from './migration-011-metric-log-without-run-index.ts';
+import { migration012MetricBlocksInline } from './migration-012-metric-blocks-inline.ts';
 
 export interface Migration {
   version: number;
@@ -36,6 +37,7 @@ export const migrations: readonly Migration[] = [
   migration009BinaryMetricLog,
   migration010MetricBlocks,
   migration011MetricLogWithoutRunIndex,
+  migration012MetricBlocksInline,
 ];
 
 const fills: Record<Dialect, Record<string, string>> = {
