@@ -42,7 +42,7 @@ describe('migration 12: metric blocks kept inline on PostgreSQL', () => {
 
   it('changes nothing on SQLite, where blocks still write and read', async () => {
     const driver = drivers.sqlite();
-    expect((await runMigrations(driver, () => 1)).at(-1)).toBe(12);
+    expect(await runMigrations(driver, () => 1)).toContain(12);
     await writeAndRead(driver, 1);
   });
 
