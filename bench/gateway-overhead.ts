@@ -112,15 +112,14 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     // like the added latency on a quiet server: after the c=128 load, the spans of its requests are
     // still being written for a while, and every path measured then shares the two cores with that.
     const agent = keepAliveAgent(concurrentStreams + 8);
-    const pacedStream = pacedStreamBody;
     const directTtft: number[] = [];
     const minimalTtft: number[] = [];
     const gatewayTtft: number[] = [];
     for (let round = 0; round < rounds; round += 1) {
       for (let index = 0; index < ttftStreamsPerRound; index += 1) {
-        const d = await timeStream(agent, new URL(pacedUpstream.baseURL), directPath(pacedUpstream.baseURL, chatPath), upstreamHeaders, pacedStream);
-        const m = await timeStream(agent, new URL(pacedProxy.baseURL), directPath(pacedProxy.baseURL, chatPath), upstreamHeaders, pacedStream);
-        const g = await timeStream(agent, new URL(server.url), chatPath, gatewayHeaders, pacedStream);
+        const d = await timeStream(agent, new URL(pacedUpstream.baseURL), directPath(pacedUpstream.baseURL, chatPath), upstreamHeaders, pacedStreamBody);
+        const m = await timeStream(agent, new URL(pacedProxy.baseURL), directPath(pacedProxy.baseURL, chatPath), upstreamHeaders, pacedStreamBody);
+        const g = await timeStream(agent, new URL(server.url), chatPath, gatewayHeaders, pacedStreamBody);
         if (d.status !== 200 || m.status !== 200 || g.status !== 200) throw new Error(`stream answered ${d.status} / ${m.status} / ${g.status}`);
         directTtft.push(d.firstTokenMs);
         minimalTtft.push(m.firstTokenMs);
@@ -161,7 +160,7 @@ export async function gatewayOverhead(options: GatewayOverheadOptions = {}): Pro
     const roundsText = (values: number[]): string => values.map((value) => formatNumber(value)).join(' / ');
 
     // 4. Concurrent streams through the gateway: all complete, no long gaps between chunks.
-    const streams = await Promise.all(Array.from({ length: concurrentStreams }, () => timeStream(agent, new URL(server.url), chatPath, gatewayHeaders, pacedStream).catch(() => null)));
+    const streams = await Promise.all(Array.from({ length: concurrentStreams }, () => timeStream(agent, new URL(server.url), chatPath, gatewayHeaders, pacedStreamBody).catch(() => null)));
     agent.destroy();
     const finished = streams.filter((stream) => stream !== null && stream.status === 200 && stream.events > 3);
     const gaps = finished.map((stream) => stream?.maxGapMs ?? 0);
