@@ -8,13 +8,19 @@ export const int64 = z
 
 const specialDoubles: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
 
+/** A double sent as text (`"NaN"`, `"Infinity"`, `"-Infinity"` or a number); undefined when it is none. */
+export function doubleFromText(text: string): number | undefined {
+  const special = specialDoubles[text];
+  if (special !== undefined) return special;
+  const parsed = Number(text);
+  return text.trim() === '' || Number.isNaN(parsed) ? undefined : parsed;
+}
+
 export const double = z.union([
   z.number(),
   z.string().transform((text, context) => {
-    const special = specialDoubles[text];
-    if (special !== undefined) return special;
-    const parsed = Number(text);
-    if (text.trim() === '' || Number.isNaN(parsed)) {
+    const parsed = doubleFromText(text);
+    if (parsed === undefined) {
       context.addIssue({ code: 'custom', message: `'${text}' is not a number` });
       return z.NEVER;
     }

@@ -1,15 +1,10 @@
 import type { Metric } from '@keel/spec';
 import { z } from 'zod';
-
-const specialDoubles: Record<string, number> = { NaN: Number.NaN, Infinity: Number.POSITIVE_INFINITY, '-Infinity': Number.NEGATIVE_INFINITY };
+import { doubleFromText } from './mlflow-wire.ts';
 
 function toDouble(value: unknown): number | undefined {
   if (typeof value === 'number') return value;
-  if (typeof value !== 'string') return undefined;
-  const special = specialDoubles[value];
-  if (special !== undefined) return special;
-  const parsed = Number(value);
-  return value.trim() === '' || Number.isNaN(parsed) ? undefined : parsed;
+  return typeof value === 'string' ? doubleFromText(value) : undefined;
 }
 
 function toInt64(value: unknown): number | undefined {
