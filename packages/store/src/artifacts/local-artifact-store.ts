@@ -1,5 +1,5 @@
-import { createReadStream, createWriteStream } from 'node:fs';
-import { mkdir, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
+import { createReadStream } from 'node:fs';
+import { type FileHandle, mkdir, open, readdir, rename, rm, rmdir, stat } from 'node:fs/promises';
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
@@ -69,12 +69,19 @@ export function createLocalArtifactStore(root: string): ArtifactStore {
           else callback(null, chunk);
         },
       });
+      let file: FileHandle | undefined;
       try {
         await mkdir(directory, { recursive: true });
-        await pipeline(body, counter, createWriteStream(temporary, { flags: 'wx' }));
+        // Opened here, not by the stream: pipeline() can reject before its last stream has opened or
+        // closed its file, and an open still pending would create the temporary file after its removal.
+        file = await open(temporary, 'wx');
+        await pipeline(body, counter, file.createWriteStream());
+        await file.close();
         await rename(temporary, target);
       } catch (error) {
         // Nothing of a failed upload stays behind: no temporary file, no directory made for it.
+        // close() settles once the stream's writes in flight have and the descriptor is closed.
+        await file?.close().catch(() => undefined);
         await rm(temporary, { force: true }).catch(() => undefined);
         await removeCreatedDirectories(directory, existing);
         throw pathConflict(error, key);
