@@ -1,5 +1,4 @@
-import { createWriteStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { type FileHandle, mkdir, open, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -17,10 +16,16 @@ export async function saveDownload(body: ReadableStream<Uint8Array>, destination
       callback(null, chunk);
     },
   });
+  let file: FileHandle | undefined;
   try {
-    await pipeline(Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>), count, createWriteStream(destination));
+    // Opened before the pipeline and closed before any removal: pipeline() can reject while a file
+    // stream's own open is still pending, which would create the file after it had been removed.
+    file = await open(destination, 'w');
+    await pipeline(Readable.fromWeb(body as NodeWebReadableStream<Uint8Array>), count, file.createWriteStream());
+    await file.close();
   } catch (error) {
     // A half-written file would pass for the artifact later.
+    await file?.close().catch(() => undefined);
     await rm(destination, { force: true });
     throw error;
   }
