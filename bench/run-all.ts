@@ -1,4 +1,4 @@
-import { type BenchResult, type Figure, printFigures, targetText, verdict } from './lib/figure.ts';
+import { type BenchResult, type Figure, meetsTarget, printFigures, targetText, verdict } from './lib/figure.ts';
 import { note } from './lib/progress.ts';
 import { printTable } from './lib/print-table.ts';
 import { removeTempDir } from './lib/temp-dir.ts';
@@ -92,7 +92,10 @@ async function main(): Promise<void> {
   const elapsedS = (performance.now() - started) / 1000;
   printFigures(`Summary (${machine.cpus} CPUs, node ${machine.node}, ${elapsedS.toFixed(0)} s, load average at start ${machine.loadAverage.join(' ')})`, all);
   const failed = all.filter((figure) => verdict(figure) === 'FAIL');
-  note(`\n${all.filter((figure) => verdict(figure) === 'pass').length} targets met, ${failed.length} missed; results in bench/results/*.json`);
+  const postgresWithin = postgresFigures.filter((figure) => meetsTarget(figure) === true).length;
+  const postgresHeld = postgresFigures.filter((figure) => meetsTarget(figure) !== undefined).length;
+  const postgresText = postgresHeld === 0 ? '' : `; PostgreSQL within ${postgresWithin} of the ${postgresHeld} SQLite targets it was held to`;
+  note(`\n${all.filter((figure) => verdict(figure) === 'pass').length} targets met, ${failed.length} missed${postgresText}; results in bench/results/*.json`);
   await writeResult('summary', { elapsedS, loadAverageAtStart: machine.loadAverage, figures: all.map((figure) => ({ ...figure, result: verdict(figure) })) });
 }
 

@@ -23,15 +23,28 @@ export interface Figure {
 
 export type Verdict = 'pass' | 'FAIL' | 'info';
 
-export function verdict(figure: Figure): Verdict {
-  if (figure.target === undefined) return 'info';
+/** Whether the figure meets its target, whatever the backend. */
+export function meetsTarget(figure: Figure): boolean | undefined {
+  if (figure.target === undefined) return undefined;
   const { op, value } = figure.target;
-  const ok = op === '>=' ? figure.value >= value : figure.value < value;
-  return ok ? 'pass' : 'FAIL';
+  return op === '>=' ? figure.value >= value : figure.value < value;
+}
+
+/**
+ * The issues state their targets for SQLite and ask only that ingestion and search run again on
+ * PostgreSQL, so a PostgreSQL figure is held to the SQLite target for comparison ('info'), not judged.
+ */
+export function verdict(figure: Figure): Verdict {
+  const met = meetsTarget(figure);
+  if (met === undefined || figure.backend === 'postgres') return 'info';
+  return met ? 'pass' : 'FAIL';
 }
 
 export function targetText(figure: Figure): string {
-  return figure.target === undefined ? '-' : `${figure.target.op} ${figure.target.value.toLocaleString('en-US')} ${figure.unit}`;
+  if (figure.target === undefined) return '-';
+  const text = `${figure.target.op} ${figure.target.value.toLocaleString('en-US')} ${figure.unit}`;
+  if (figure.backend !== 'postgres') return text;
+  return `SQLite's ${text}: ${meetsTarget(figure) === true ? 'within' : 'outside'}`;
 }
 
 export interface BenchResult {
