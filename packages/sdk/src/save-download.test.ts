@@ -1,7 +1,8 @@
-import fs, { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { slowFileOpens } from '@keel/testing';
 import { KeelApiError } from './keel-api-error.ts';
 import { saveDownload } from './save-download.ts';
 
@@ -48,16 +49,13 @@ describe('saveDownload', () => {
   // pending then created the file after it had been removed. A slow open is made by delaying
   // fs.open, which such a stream calls.
   it('leaves no file behind when the body fails while the file system is slow to open', async () => {
-    const realOpen = fs.open;
-    const slowOpen = vi.spyOn(fs, 'open').mockImplementation(((...args: Parameters<typeof fs.open>) => {
-      setTimeout(() => Reflect.apply(realOpen, fs, args), 50);
-    }) as typeof fs.open);
+    const restoreOpen = slowFileOpens(50);
     const destination = path.join(directory, 'failed.bin');
     try {
       await expect(saveDownload(body([], true), destination, undefined, 'failed.bin')).rejects.toThrow('connection reset');
       await new Promise((resolve) => setTimeout(resolve, 200)); // past any open still pending
     } finally {
-      slowOpen.mockRestore();
+      restoreOpen();
     }
     expect(existsSync(destination)).toBe(false);
   });

@@ -23,3 +23,4 @@ export { gatewayAdmin, type GatewayAdmin } from './gateway-admin.ts';
 export { closedPort } from './closed-port.ts';
 export { exactPercentile } from './exact-percentile.ts';
 export { expectFastCheckAgrees } from './expect-fast-check-agrees.ts';
+export { slowFileOpens } from './slow-file-opens.ts';

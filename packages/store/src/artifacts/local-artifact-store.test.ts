@@ -1,10 +1,11 @@
-import fs, { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { Readable } from 'node:stream';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { slowFileOpens } from '@keel/testing';
 import { createLocalArtifactStore } from './local-artifact-store.ts';
 
 /** Paths of this process's open file descriptors (Linux /proc). */
@@ -43,10 +44,7 @@ describe('createLocalArtifactStore', () => {
   it('an upload refused for size while the file system is slow to open leaves no temporary file behind', async () => {
     const store = createLocalArtifactStore(root);
     mkdirSync(path.join(root, 'run', 'artifacts'), { recursive: true }); // already there: nothing removes it afterwards
-    const realOpen = fs.open;
-    const slowOpen = vi.spyOn(fs, 'open').mockImplementation(((...args: Parameters<typeof fs.open>) => {
-      setTimeout(() => Reflect.apply(realOpen, fs, args), 50);
-    }) as typeof fs.open);
+    const restoreOpen = slowFileOpens(50);
     const outcome: Array<{ code: unknown; openTemporary: string[] }> = [];
     const server = http.createServer((request, response) => {
       store.put('run/artifacts/huge.bin', request, { maxBytes: 1024 }).then(
@@ -60,7 +58,7 @@ describe('createLocalArtifactStore', () => {
       await fetch(`http://127.0.0.1:${port}/`, { method: 'PUT', body: new Uint8Array(256 * 1024) }).then((answer) => answer.arrayBuffer()).catch(() => undefined);
       await new Promise((resolve) => setTimeout(resolve, 200)); // past any open still pending
     } finally {
-      slowOpen.mockRestore();
+      restoreOpen();
       server.closeAllConnections();
       await new Promise((resolve) => server.close(resolve));
     }
