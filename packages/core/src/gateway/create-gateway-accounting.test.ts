@@ -72,6 +72,20 @@ describe('createGatewayAccounting', () => {
     expect(recorded).toHaveLength(2);
   });
 
+  it('gives a call without a traceparent a new trace id that begins with its start time, and keeps a caller\'s trace', async () => {
+    const { accounting, written } = setUp();
+    accounting.accountLater(callOf('r1'));
+    accounting.accountLater(callOf('r2'));
+    const parentTrace = '4bf92f3577b34da6a3ce929d0e0e4736';
+    accounting.accountLater({ ...callOf('r3'), context: { ...callOf('r3').context, traceparent: `00-${parentTrace}-00f067aa0ba902b7-01` } });
+    await accounting.flush();
+    const [first, second, third] = written.map((span) => span.traceId);
+    expect(first).toMatch(/^0000000003e8[0-9a-f]{20}$/);
+    expect(second).toMatch(/^0000000003e8[0-9a-f]{20}$/);
+    expect(second).not.toBe(first);
+    expect(third).toBe(parentTrace);
+  });
+
   it('a call that cannot be accounted for is warned about, and the others of its batch still are', async () => {
     const { accounting, recorded, warnings } = setUp({ failFor: 'broken' });
     accounting.accountLater(callOf('r1'));

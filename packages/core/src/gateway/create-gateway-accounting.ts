@@ -8,6 +8,7 @@ import type { GatewaySpanSink } from './create-gateway-span-sink.ts';
 import type { GatewayCallContext, GatewayCaller, UsageSink } from './gateway-ports.ts';
 import type { MeasuredUsage } from './measure-usage.ts';
 import { randomHex } from './random-hex.ts';
+import { timeOrderedTraceId } from './time-ordered-trace-id.ts';
 
 /** What a gateway call ended with, as accounting needs it. */
 export interface GatewayOutcome {
@@ -115,7 +116,7 @@ export function createGatewayAccounting(deps: GatewayAccountingDeps): GatewayAcc
     const record: GatewayCallRecord = {
       requestId: call.context.requestId,
       operation,
-      traceId: parent?.traceId ?? randomHex(16),
+      traceId: parent?.traceId ?? timeOrderedTraceId(call.startMs),
       spanId: randomHex(8),
       parentSpanId: parent?.parentSpanId ?? null,
       startMs: call.startMs,

@@ -16,4 +16,5 @@ export { createMemoryResponseCache } from './cache/create-memory-response-cache.
 export * from './config/index.ts';
 export { createUsageRecorder, type UsageRecorder } from './usage/create-usage-recorder.ts';
 export { randomHex } from './random-hex.ts';
+export { timeOrderedTraceId } from './time-ordered-trace-id.ts';
 export { createCallAbort, sleepUnlessAborted, toAbortSignal, type CallAbort, type CallSignal } from './call-signal.ts';

@@ -78,6 +78,8 @@ describe('createKeelTracing', () => {
     const spans = server.spans();
     for (const name of ['outer', 'a']) expect(byName(spans, name).attributes).toMatchObject({ 'session.id': 's-1', 'user.id': 'u-1', 'tag.tags': ['beta'] });
     const separate = byName(spans, 'separate');
+    // New traces get time-ordered ids: the time in milliseconds, then 80 random bits.
+    for (const span of spans) expect(Math.abs(Number.parseInt(span.traceId.slice(0, 12), 16) - Date.now())).toBeLessThan(60_000);
     expect(separate.parentSpanId).toBeNull();
     expect(separate.traceId).not.toBe(byName(spans, 'outer').traceId);
     expect(separate.attributes['session.id']).toBeUndefined();

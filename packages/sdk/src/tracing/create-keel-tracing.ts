@@ -8,6 +8,7 @@ import { type TracingStats, createBatchSpanProcessor } from './create-batch-span
 import { type OtlpCompression, type OtlpEncoding, createOtlpSender } from './create-otlp-sender.ts';
 import { type SpanHandle, createSpanHandle, setValueAttributes } from './create-span-handle.ts';
 import { runInSpan } from './run-in-span.ts';
+import { createTimeOrderedIdGenerator } from './time-ordered-id-generator.ts';
 import { type KeelSpanKind, spanKindAttributes } from './span-kind-attributes.ts';
 import { defaultMaxValueChars } from './to-attribute-text.ts';
 import { type TraceLevelOptions, withTraceAttributes } from './trace-attributes.ts';
@@ -113,6 +114,7 @@ export function createKeelTracing(options: KeelTracingOptions): KeelTracing {
   const provider = new BasicTracerProvider({
     resource: resourceFromAttributes({ 'service.name': options.serviceName ?? 'unknown_service', ...options.resourceAttributes }),
     spanProcessors: [processor],
+    idGenerator: createTimeOrderedIdGenerator(),
   });
   const contextManager = new AsyncLocalStorageContextManager().enable();
   const tracer = provider.getTracer('@keel/sdk');
