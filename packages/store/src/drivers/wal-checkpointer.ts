@@ -13,7 +13,12 @@ const db = new Database(workerData.filename);
 db.pragma('busy_timeout = 1000');
 let timer;
 const tick = () => {
-  try { db.pragma('wal_checkpoint(PASSIVE)'); } catch { /* busy: the next tick tries again */ }
+  try {
+    const [state] = db.pragma('wal_checkpoint(PASSIVE)');
+    // A writer that never pauses never finds the WAL fully copied, so it never starts it again from
+    // the beginning: RESTART makes writers wait while it copies the rest, and the next writer does.
+    if (state.log * db.pragma('page_size', { simple: true }) > workerData.restartAboveBytes) db.pragma('wal_checkpoint(RESTART)');
+  } catch { /* busy: the next tick tries again */ }
   timer = setTimeout(tick, workerData.intervalMs);
 };
 timer = setTimeout(tick, workerData.intervalMs);
@@ -29,9 +34,17 @@ export interface WalCheckpointer {
   stop(): Promise<void>;
 }
 
-export function startWalCheckpointer(filename: string, intervalMs = 250): WalCheckpointer {
+export interface WalCheckpointerOptions {
+  /** How often to checkpoint. Default 250 ms. */
+  intervalMs?: number;
+  /** A WAL holding more than this is checkpointed with RESTART (writers wait for it), so that it is reused from its start. Default 1 GiB. */
+  restartAboveBytes?: number;
+}
+
+export function startWalCheckpointer(filename: string, options: WalCheckpointerOptions = {}): WalCheckpointer {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
-  const worker = new Worker(workerSource, { eval: true, workerData: { filename, modulePath, intervalMs } });
+  const workerData = { filename, modulePath, intervalMs: options.intervalMs ?? 250, restartAboveBytes: options.restartAboveBytes ?? 1024 * 1024 * 1024 };
+  const worker = new Worker(workerSource, { eval: true, workerData });
   worker.unref();
   let failed: Error | undefined;
   worker.on('error', (error) => {
