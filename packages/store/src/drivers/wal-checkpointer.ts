@@ -15,8 +15,9 @@ let timer;
 const tick = () => {
   try {
     const [state] = db.pragma('wal_checkpoint(PASSIVE)');
-    // A writer that never pauses never finds the WAL fully copied, so it never starts it again from
-    // the beginning: RESTART makes writers wait while it copies the rest, and the next writer does.
+    // Under steady writes no writer begins while the WAL is fully copied, so none starts it again
+    // from its beginning: RESTART makes writers wait while it copies the rest, and the next writer
+    // does. The page size is read each time: a new file gets its own only at its first write.
     if (state.log * db.pragma('page_size', { simple: true }) > workerData.restartAboveBytes) db.pragma('wal_checkpoint(RESTART)');
   } catch { /* busy: the next tick tries again */ }
   timer = setTimeout(tick, workerData.intervalMs);
