@@ -61,7 +61,7 @@ export async function logBatchIngestion(options: LogBatchIngestionOptions = {}):
     const queueingFloorMs = (shape.clients / (raw.pointsPerSecond / shape.batchSize)) * 1000;
     const share = (run.pointsPerSecond / raw.pointsPerSecond) * 100;
     const open = summarizeLatencies(openLoop.latenciesMs);
-    const openMissed = openLoop.skipped + openLoop.failed;
+    const openWaited = openLoop.waited > 0 ? `; ${openLoop.waited} due while ${shape.clients} were in flight waited up to ${formatMs(openLoop.maxWaitMs)}, timed from when due` : '';
     const rawText = `${raw.what}: ${formatNumber(raw.pointsPerSecond)} points/s`;
     const figures: Figure[] = [
       { bench, name: 'points/s (queryable)', backend, value: run.pointsPerSecond, unit: 'points/s', display: formatNumber(run.pointsPerSecond), target: { op: '>=', value: 250_000 }, baseline: rawText },
@@ -73,9 +73,9 @@ export async function logBatchIngestion(options: LogBatchIngestionOptions = {}):
       { bench, name: 'p95 per batch', backend, value: keel.p95Ms, unit: 'ms', display: formatMs(keel.p95Ms), target: { op: '<', value: 15 }, baseline: `raw txn p95 ${formatMs(rawLatency.p95Ms)}` },
       { bench, name: 'p99 per batch', backend, value: keel.p99Ms, unit: 'ms', display: formatMs(keel.p99Ms), baseline: `raw txn p99 ${formatMs(rawLatency.p99Ms)}` },
       {
-        bench, name: `p95 per batch, ${formatNumber(targetPointsPerSecond)} points/s offered (open loop)`, backend, value: openMissed > 0 ? Number.POSITIVE_INFINITY : open.p95Ms, unit: 'ms',
-        display: openMissed > 0 ? `${formatMs(open.p95Ms)} (${openMissed} of ${openLoop.offered} batches not sent or failed)` : formatMs(open.p95Ms), target: { op: '<', value: 15 },
-        baseline: `${shape.clients} clients at most in flight, ${openLoopSeconds} s; answered ${formatNumber(openLoop.pointsPerSecond)} points/s; p50 ${formatMs(open.p50Ms)}, p99 ${formatMs(open.p99Ms)}`,
+        bench, name: `p95 per batch, ${formatNumber(targetPointsPerSecond)} points/s offered (open loop)`, backend, value: openLoop.failed > 0 ? Number.POSITIVE_INFINITY : open.p95Ms, unit: 'ms',
+        display: openLoop.failed > 0 ? `${formatMs(open.p95Ms)} (${openLoop.failed} of ${openLoop.offered} batches failed)` : formatMs(open.p95Ms), target: { op: '<', value: 15 },
+        baseline: `${shape.clients} clients at most in flight, ${openLoopSeconds} s; answered ${formatNumber(openLoop.pointsPerSecond)} points/s; p50 ${formatMs(open.p50Ms)}, p99 ${formatMs(open.p99Ms)}${openWaited}`,
       },
       { bench, name: 'p95 per batch, 1 client', backend, value: alone.p95Ms, unit: 'ms', display: formatMs(alone.p95Ms), baseline: `1 client: ${formatNumber(single.pointsPerSecond)} points/s, p50 ${formatMs(alone.p50Ms)}` },
       {

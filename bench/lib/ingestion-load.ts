@@ -89,8 +89,10 @@ export async function runIngestionLoad(server: KeelServer, shape: IngestionShape
 
 export interface OpenLoopIngestion {
   offered: number;
-  /** Batches due while `clients` were already waiting on an answer (counted, not sent). */
-  skipped: number;
+  /** Batches due while `clients` were already waiting on an answer: sent when one was answered, timed from when they were due. */
+  waited: number;
+  /** The longest of those waits, in milliseconds. */
+  maxWaitMs: number;
   answered: number;
   /** Answers that were not 200, and requests with no HTTP answer. */
   failed: number;
@@ -104,6 +106,8 @@ export interface OpenLoopIngestion {
  * started on schedule, not when the previous one is answered), by at most `clients` requests in
  * flight: the latency of a batch when the server is offered the target rate, rather than as much as
  * `clients` closed-loop clients can push (whose mean latency is clients / throughput, Little's law).
+ * A batch due while `clients` are in flight waits in the client for a free one, and its latency
+ * counts from when it was due (no coordinated omission: a stall shows in the latencies).
  * Fresh runs and bodies, serialised before the clock starts.
  */
 export async function runOpenLoopIngestion(server: KeelServer, shape: IngestionShape, pointsPerSecond: number, seconds: number): Promise<OpenLoopIngestion> {
@@ -115,10 +119,10 @@ export async function runOpenLoopIngestion(server: KeelServer, shape: IngestionS
     const batches = Math.ceil(ratePerSecond * seconds) + shape.clients;
     // Batch i goes to run i % clients, as its (i / clients)-th batch: every run's steps keep increasing.
     const bodies = Array.from({ length: batches }, (_unused, index) => logBatchBody(runIds[index % shape.clients] ?? '', metricBatch(Math.floor(index / shape.clients), shape.batchSize, shape.keys, 100 + (index % shape.clients))));
-    const result = await runOpenLoop({ baseUrl: server.url, ratePerSecond, durationMs: seconds * 1000, maxInFlight: shape.clients, headers: client.authHeaders, request: (index) => ({ method: 'POST', path: logBatchPath, body: bodies[index] ?? '' }) });
+    const result = await runOpenLoop({ baseUrl: server.url, ratePerSecond, durationMs: seconds * 1000, maxInFlight: shape.clients, whenFull: 'wait', headers: client.authHeaders, request: (index) => ({ method: 'POST', path: logBatchPath, body: bodies[index] ?? '' }) });
     const answered = result.statuses[200] ?? 0;
     const failed = result.failed + Object.entries(result.statuses).reduce((sum, [status, count]) => sum + (status === '200' ? 0 : count), 0);
-    return { offered: result.offered, skipped: result.skipped, answered, failed, latenciesMs: result.latenciesMs, pointsPerSecond: ((answered * shape.batchSize) / result.elapsedMs) * 1000 };
+    return { offered: result.offered, waited: result.waited, maxWaitMs: result.maxWaitMs, answered, failed, latenciesMs: result.latenciesMs, pointsPerSecond: ((answered * shape.batchSize) / result.elapsedMs) * 1000 };
   } finally {
     client.close();
   }

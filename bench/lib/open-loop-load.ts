@@ -7,8 +7,14 @@ export interface OpenLoopOptions {
   /** Requests started per second, whatever the answers. */
   ratePerSecond: number;
   durationMs: number;
-  /** Past this many unanswered requests, a due request is skipped (and counted) rather than queued in the client. */
+  /** Past this many unanswered requests, a due request is skipped (and counted), or with `whenFull: 'wait'` queued in the client. */
   maxInFlight: number;
+  /**
+   * What a request due while `maxInFlight` are unanswered does: `skip` (the default; an overload
+   * test) or `wait` for a free slot, first due first sent, its latency then counted from when it was
+   * due (so a stall in the server shows in the latencies rather than hiding as unsent requests).
+   */
+  whenFull?: 'skip' | 'wait';
   headers: http.OutgoingHttpHeaders;
   request: (index: number) => LoadRequest;
   /** Each answer, as it arrives. */
@@ -20,15 +26,19 @@ export interface OpenLoopResult {
   /** Requests due at the fixed rate. */
   offered: number;
   sent: number;
-  /** Due while `maxInFlight` requests were unanswered. */
+  /** Due while `maxInFlight` requests were unanswered (`whenFull: 'skip'`). */
   skipped: number;
+  /** Due while `maxInFlight` requests were unanswered, sent when one was answered (`whenFull: 'wait'`). */
+  waited: number;
+  /** The longest such wait in the client, in milliseconds. */
+  maxWaitMs: number;
   /** Answers by HTTP status. */
   statuses: Record<number, number>;
   /** Requests that got no HTTP answer (connection errors). */
   failed: number;
   firstFailure: string | undefined;
   elapsedMs: number;
-  /** Send-to-answer time of every answered request. */
+  /** Send-to-answer time of every answered request (due-to-answer for those that waited). */
   latenciesMs: Float64Array;
   maxInFlightSeen: number;
 }
@@ -49,14 +59,16 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   let offered = 0;
   let sent = 0;
   let skipped = 0;
+  let waited = 0;
+  let maxWaitMs = 0;
+  const queue: { index: number; dueAt: number }[] = [];
   let failed = 0;
   let firstFailure: string | undefined;
   let maxInFlightSeen = 0;
   const started = performance.now();
   const end = started + options.durationMs;
-  const send = (index: number): void => {
+  const send = (index: number, at: number): void => {
     const next = options.request(index);
-    const at = performance.now();
     const done = httpRequest({ agent, url, method: next.method, path: next.path, headers: options.headers, body: next.body })
       .then(
         (response) => {
@@ -69,7 +81,14 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
           firstFailure ??= String(error);
         },
       )
-      .finally(() => pending.delete(done));
+      .finally(() => {
+        pending.delete(done);
+        const queued = queue.shift();
+        if (queued !== undefined) {
+          maxWaitMs = Math.max(maxWaitMs, performance.now() - queued.dueAt);
+          send(queued.index, queued.dueAt);
+        }
+      });
     pending.add(done);
     maxInFlightSeen = Math.max(maxInFlightSeen, pending.size);
     sent += 1;
@@ -78,14 +97,17 @@ export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopRes
   for (let now = performance.now(); now < end; now = performance.now()) {
     const due = Math.floor(((now - started) / 1000) * options.ratePerSecond);
     while (offered < due) {
-      if (pending.size < options.maxInFlight) send(offered);
-      else skipped += 1;
+      if (pending.size < options.maxInFlight && queue.length === 0) send(offered, now);
+      else if (options.whenFull === 'wait') {
+        queue.push({ index: offered, dueAt: now });
+        waited += 1;
+      } else skipped += 1;
       offered += 1;
     }
     await sleep(2);
   }
-  await Promise.all(pending);
+  while (pending.size > 0) await Promise.all(pending);
   const elapsedMs = performance.now() - started;
   agent.destroy();
-  return { offered, sent, skipped, statuses, failed, firstFailure, elapsedMs, latenciesMs: Float64Array.from(latencies), maxInFlightSeen };
+  return { offered, sent, skipped, waited, maxWaitMs, statuses, failed, firstFailure, elapsedMs, latenciesMs: Float64Array.from(latencies), maxInFlightSeen };
 }
