@@ -56,6 +56,9 @@ export async function startServer(config: ServerConfig, options: { onLog?: pino.
     clock: systemClock,
     maxQueuedSpans: config.traceQueueSpans,
     maxBatchSpans: 2_000,
+    // The thread has the next batches in hand when it commits one, and joins them in its own group
+    // commit (ADR 0018); on the main thread's store one write at a time is already a group commit.
+    writesInFlight: spanWriter === undefined ? 1 : 8,
     retryAfterSeconds: 1,
     settingsTtlMs: 5_000,
     maxActiveRequests: config.traceMaxRequests,

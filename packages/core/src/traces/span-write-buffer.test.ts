@@ -35,6 +35,37 @@ describe('span write buffer', () => {
     expect(buffer.stats()).toMatchObject({ queuedSpans: 0, writtenSpans: 60, transactions: 2 });
   });
 
+  it('with writesInFlight, hands requests to the store while earlier writes are pending, at most that many at once; drain waits for all', async () => {
+    const gates = [gate(), gate(), gate()];
+    const started: number[] = [];
+    const buffer = createSpanWriteBuffer({
+      write: async (batch) => {
+        const index = started.length;
+        started.push(batch.length);
+        await gates[index]?.opened;
+      },
+      maxQueuedSpans: 1000, maxBatchSpans: 500, retryAfterSeconds: 1, writesInFlight: 2,
+    });
+    const done: number[] = [];
+    const one = buffer.submit(spans(10)).then(() => done.push(1));
+    const two = buffer.submit(spans(20)).then(() => done.push(2));
+    const three = buffer.submit(spans(30)).then(() => done.push(3));
+    expect(started).toEqual([10, 20]);
+    gates[1]?.open();
+    await two;
+    expect(started).toEqual([10, 20, 30]);
+    let drained = false;
+    const draining = buffer.drain().then(() => (drained = true));
+    gates[2]?.open();
+    await three;
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(drained).toBe(false);
+    gates[0]?.open();
+    await Promise.all([one, draining]);
+    expect(done).toEqual([2, 3, 1]);
+    expect(buffer.stats()).toMatchObject({ queuedSpans: 0, writtenSpans: 60, transactions: 3 });
+  });
+
   it('splits coalesced work at maxBatchSpans', async () => {
     const writes: number[] = [];
     const first = gate();

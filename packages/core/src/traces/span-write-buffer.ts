@@ -6,6 +6,8 @@ export interface SpanWriteBufferOptions {
   maxQueuedSpans: number;
   /** Most spans written in one store transaction. */
   maxBatchSpans: number;
+  /** Batches handed to `write` before the first of them is durable (default 1). */
+  writesInFlight?: number;
   /** Seconds a refused client is told to wait (Retry-After). */
   retryAfterSeconds: number;
 }
@@ -40,7 +42,8 @@ interface Pending {
 export function createSpanWriteBuffer(options: SpanWriteBufferOptions): SpanWriteBuffer {
   const queue: Pending[] = [];
   let queuedSpans = 0;
-  let writing: Promise<void> | undefined;
+  const writers = new Set<Promise<void>>();
+  const writesInFlight = options.writesInFlight ?? 1;
   const counters = { writtenSpans: 0, refusedSpans: 0, transactions: 0 };
 
   async function writeLoop(): Promise<void> {
@@ -69,11 +72,12 @@ export function createSpanWriteBuffer(options: SpanWriteBufferOptions): SpanWrit
   }
 
   function startWriter(): void {
-    if (writing !== undefined) return;
-    writing = writeLoop().finally(() => {
-      writing = undefined;
-      if (queue.length > 0) startWriter();
+    if (writers.size >= writesInFlight || queue.length === 0) return;
+    const writer: Promise<void> = writeLoop().finally(() => {
+      writers.delete(writer);
+      startWriter();
     });
+    writers.add(writer);
   }
 
   return {
@@ -95,7 +99,7 @@ export function createSpanWriteBuffer(options: SpanWriteBufferOptions): SpanWrit
       return done;
     },
     async drain() {
-      while (writing !== undefined) await writing;
+      while (writers.size > 0) await Promise.all(writers);
     },
     stats: () => ({ queuedSpans, ...counters }),
   };

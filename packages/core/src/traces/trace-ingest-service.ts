@@ -7,10 +7,13 @@ import { createPiiMasker } from './pii/index.ts';
 import { createSpanWriteBuffer, type SpanWriteBuffer, type SpanWriteBufferStats } from './span-write-buffer.ts';
 
 export interface TraceIngestOptions {
-  store: Pick<TraceStore, 'insertSpans' | 'getTraceSettings'>;
+  /** A TraceStore, or the span writer thread (which takes the rows this service builds). */
+  store: Pick<TraceStore, 'getTraceSettings'> & { insertSpans(spans: ProjectSpan[]): Promise<void> };
   clock: Clock;
   maxQueuedSpans: number;
   maxBatchSpans: number;
+  /** Batches handed to the store before the first is durable (default 1): more when the store writes from another thread, which then has the next batch in hand when it commits one. */
+  writesInFlight?: number | undefined;
   retryAfterSeconds: number;
   /** How long a project's settings (PII rules, prices) are reused before being read again. */
   settingsTtlMs: number;
@@ -53,6 +56,7 @@ export function createTraceIngestService(options: TraceIngestOptions): TraceInge
     write: (spans) => options.store.insertSpans(spans),
     maxQueuedSpans: options.maxQueuedSpans,
     maxBatchSpans: options.maxBatchSpans,
+    writesInFlight: options.writesInFlight,
     retryAfterSeconds: options.retryAfterSeconds,
   });
   const pipelines = new Map<number, ProjectPipeline>();

@@ -1,4 +1,4 @@
-import type { OtlpSpan, ProjectSpan } from '@keel/spec';
+import type { OtlpSpan, PackedProjectSpan } from '@keel/spec';
 import { z } from 'zod';
 
 /** What the span writer thread is started with. */
@@ -14,8 +14,8 @@ export type SpanWriterData = z.infer<typeof spanWriterDataSchema>;
 
 /** Gateway spans come from the gateway of the same process (structured clone), already built as OtlpSpan: the thread masks, maps and prices them. */
 const spansSchema = z.array(z.custom<OtlpSpan>((value) => typeof value === 'object' && value !== null));
-/** Span rows already masked, mapped and priced by the main thread's trace ingest (OTLP requests). */
-const rowsSchema = z.array(z.custom<ProjectSpan>((value) => typeof value === 'object' && value !== null));
+/** Span rows already masked, mapped and priced by the main thread's trace ingest (OTLP requests), their raw records packed there (ADR 0018). */
+const rowsSchema = z.array(z.custom<PackedProjectSpan>((value) => typeof value === 'object' && value !== null && typeof (value as { rawText?: unknown }).rawText === 'string'));
 
 export const toSpanWriterSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ingest'), id: z.number().int(), projectId: z.number().int(), spans: spansSchema }),

@@ -136,6 +136,8 @@ describe('span writer thread', () => {
     expect(batches).toHaveLength(1);
     expect(await storedCount()).toBe(2);
     expect(await storedText(first.traceId)).toContain('write to <EMAIL>');
+    // Raw records were packed on this thread and only their text sent (ADR 0018): they read back whole.
+    expect(await store.getTraceSpans(projectId, first.traceId)).toEqual([batches[0]?.[0]?.span]);
 
     const [good, bad] = [span('good'), span('bad')];
     const built = (batches[0] ?? []).map((row, index) => ({ projectId, span: { ...row.span, traceId: index === 0 ? good.traceId : bad.traceId, spanId: index === 0 ? good.spanId : bad.spanId } }));

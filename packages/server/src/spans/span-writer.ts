@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type pino from 'pino';
-import type { OtlpSpan, ProjectSpan } from '@keel/spec';
-import { isSharedSqliteFile, parseDatabaseUrl, workerScript } from '@keel/store';
+import type { OtlpSpan, PackedProjectSpan, ProjectSpan } from '@keel/spec';
+import { isSharedSqliteFile, packSpanRaw, parseDatabaseUrl, workerScript } from '@keel/store';
 import { z } from 'zod';
 import { fromSpanWriterSchema, type SpanWriterData, type ToSpanWriter } from './span-writer-protocol.ts';
 
@@ -17,7 +17,11 @@ export interface SpanWriterOptions extends SpanWriterData {
 export interface SpanWriter {
   /** Resolves once the thread reports the spans durable; rejects with its error, or when it stops. */
   ingest(projectId: number, spans: OtlpSpan[]): Promise<void>;
-  /** Inserts rows the caller has already built (the main thread's trace ingest), in one store transaction; resolves once durable. */
+  /**
+   * Inserts rows the caller has already built (the main thread's trace ingest), in one store
+   * transaction; resolves once durable. Each row's raw record is packed here, on the caller's
+   * thread, and only its text is copied to the thread (ADR 0018).
+   */
   insertSpans(rows: ProjectSpan[]): Promise<void>;
   /** The project's PII rules or prices changed: the thread reads them again for the next batch. */
   invalidateSettings(projectId: number): void;
@@ -37,6 +41,12 @@ interface Thread {
   batches: Map<number, Batch>;
   failure: Error | undefined;
   exited: Promise<void>;
+}
+
+/** A row as the thread inserts it: the raw record packed into the text `spans.raw` keeps, and not copied. */
+function packed({ projectId, span }: ProjectSpan): PackedProjectSpan {
+  const { raw: _unsent, ...rest } = span;
+  return { projectId, span: rest, rawText: packSpanRaw(span) };
 }
 
 /** Where the thread's code is: dist/keel-span-writer.mjs beside the bundle, or span-writer-from-source.mjs (`workerScript`). */
@@ -150,7 +160,7 @@ export function startSpanWriter(options: SpanWriterOptions): SpanWriter {
 
   return {
     ingest: (projectId, spans) => send(spans.length, (id) => ({ type: 'ingest', id, projectId, spans })),
-    insertSpans: (rows) => send(rows.length, (id) => ({ type: 'insert', id, rows })),
+    insertSpans: (rows) => send(rows.length, (id) => ({ type: 'insert', id, rows: rows.map(packed) })),
     invalidateSettings(projectId) {
       // No thread: the next one reads every project's settings afresh.
       if (thread !== undefined) post(thread, { type: 'invalidate', projectId });

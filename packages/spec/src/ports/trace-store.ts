@@ -21,12 +21,23 @@ export interface ProjectSpan {
   span: SpanRecord;
 }
 
+/**
+ * A span whose raw record was already turned into the text the store keeps for it (the store's
+ * `packSpanRaw`), sent without the record: the span writer's main thread packs spans before it hands
+ * them to the thread, which then neither copies nor packs the nested object (ADR 0018).
+ */
+export interface PackedProjectSpan {
+  projectId: number;
+  span: Omit<SpanRecord, 'raw'>;
+  rawText: string;
+}
+
 export interface TraceStore {
   /**
    * Appends spans (possibly of several projects) in one transaction; resolved only once durable.
    * A span whose (project, trace id, span id) is already stored is skipped, so an exporter's retry is harmless.
    */
-  insertSpans(spans: ProjectSpan[]): Promise<void>;
+  insertSpans(spans: readonly (ProjectSpan | PackedProjectSpan)[]): Promise<void>;
   /** Newest first. */
   listTraces(projectId: number, query: TraceListQuery): Promise<Page<TraceSummary>>;
   /** The spans of one trace ordered by start time; empty when the trace is unknown in this project. */

@@ -1,6 +1,6 @@
-import type { ProjectSpan, TraceStore } from '@keel/spec';
+import type { PackedProjectSpan, ProjectSpan, TraceStore } from '@keel/spec';
 import type { SqlDriver, SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
-import { pushSpanParams, spanColumns } from './trace-span-row.ts';
+import { packSpanRaw, pushSpanParams, spanColumns } from './trace-span-row.ts';
 import { summarizeSpans, upsertTraceSummaries } from './trace-summaries.ts';
 import { applyGenerationDaily, type GenerationContribution } from './generation-daily.ts';
 
@@ -23,12 +23,14 @@ const rowPlaceholder = `(${spanColumns.map(() => '?').join(', ')})`;
 const insertSql = (rows: number): string =>
   `INSERT INTO spans (${spanColumns.join(', ')}) VALUES ${Array.from({ length: rows }, () => rowPlaceholder).join(', ')} ON CONFLICT DO NOTHING`;
 
-const spanKey = (item: ProjectSpan): string => `${item.projectId}/${item.span.traceId}/${item.span.spanId}`;
+type SpanToInsert = ProjectSpan | PackedProjectSpan;
+
+const spanKey = (item: SpanToInsert): string => `${item.projectId}/${item.span.traceId}/${item.span.spanId}`;
 
 /** The spans of `chunk` that the insert actually stored; a span already there (an exporter's retry) is not. */
-async function insertChunk(tx: SqlExecutor, chunk: readonly ProjectSpan[]): Promise<readonly ProjectSpan[]> {
+async function insertChunk(tx: SqlExecutor, chunk: readonly SpanToInsert[]): Promise<readonly SpanToInsert[]> {
   const params: SqlValue[] = [];
-  for (const item of chunk) pushSpanParams(params, item.projectId, item.span);
+  for (const item of chunk) pushSpanParams(params, item.projectId, item.span, 'rawText' in item ? item.rawText : packSpanRaw(item.span));
   // Usually every span is new: then the rows inserted are the chunk itself, and RETURNING would
   // only cost time. When some span was already stored, undo the chunk and insert it again with
   // RETURNING, so that the summaries never count a span twice.
@@ -49,11 +51,11 @@ export function createInsertSpans(db: SqlDriver): TraceStore['insertSpans'] {
     if (spans.length === 0) return;
     // A span twice in one request is stored once. Sorting fixes the order in which concurrent
     // PostgreSQL transactions take unique-index locks, so they wait for each other instead of deadlocking.
-    const unique = new Map<string, ProjectSpan>();
+    const unique = new Map<string, SpanToInsert>();
     for (const item of spans) if (!unique.has(spanKey(item))) unique.set(spanKey(item), item);
     const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
     await db.transaction(async (tx) => {
-      const inserted: ProjectSpan[] = [];
+      const inserted: SpanToInsert[] = [];
       let start = 0;
       for (const length of chunkLengths(sorted.length)) {
         inserted.push(...(await insertChunk(tx, sorted.slice(start, start + length))));

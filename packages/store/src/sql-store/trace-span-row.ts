@@ -9,13 +9,22 @@ export const spanColumns = [
   'cost_source', 'ttft_ms', 'session_id', 'user_id', 'prompt_name', 'prompt_version', 'gateway_key', 'mapper_version', 'tags', 'input', 'output', 'raw',
 ] as const;
 
-/** Appends one span's values to `params`, in `spanColumns` order. */
-export function pushSpanParams(params: SqlValue[], projectId: number, span: SpanRecord): void {
+/**
+ * The text `spans.raw` keeps for `span`: its raw record with the message text that the `input` and
+ * `output` columns already hold replaced by references (ADR 0010). The span writer's main thread
+ * sends this in place of the record (ADR 0018).
+ */
+export function packSpanRaw(span: SpanRecord): string {
+  return packRawText(span.raw, span.input, span.output);
+}
+
+/** Appends one span's values to `params`, in `spanColumns` order; `rawText` is `packSpanRaw` of the whole span. */
+export function pushSpanParams(params: SqlValue[], projectId: number, span: Omit<SpanRecord, 'raw'>, rawText: string): void {
   params.push(
     projectId, span.traceId, span.spanId, span.parentSpanId, span.name, span.kind, span.startUs, span.endUs, span.latencyMs, span.status, span.statusMessage,
     span.serviceName, span.provider, span.requestModel, span.responseModel, span.model, span.inputTokens, span.outputTokens, span.cachedInputTokens, span.cost,
     span.costSource, span.timeToFirstTokenMs, span.sessionId, span.userId, span.promptName, span.promptVersion, span.gatewayKey, span.mapperVersion,
-    JSON.stringify(span.tags), span.input, span.output, packRawText(span.raw, span.input, span.output),
+    JSON.stringify(span.tags), span.input, span.output, rawText,
   );
 }
 

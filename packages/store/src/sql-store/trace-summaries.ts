@@ -1,4 +1,4 @@
-import type { ProjectSpan } from '@keel/spec';
+import type { SpanRecord } from '@keel/spec';
 import type { SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
 import { placeholders } from './compile-comparison.ts';
 
@@ -42,7 +42,7 @@ function isEarlierRoot(hasParent: number, startUs: number, spanId: string, than:
 }
 
 /** One partial per trace, sorted by (project, trace) so that concurrent upserts lock rows in one order. */
-export function summarizeSpans(spans: readonly ProjectSpan[]): TracePartial[] {
+export function summarizeSpans(spans: readonly { projectId: number; span: Omit<SpanRecord, 'raw'> }[]): TracePartial[] {
   const byTrace = new Map<string, TracePartial>();
   for (const { projectId, span } of spans) {
     const key = `${projectId}/${span.traceId}`;
