@@ -16,6 +16,7 @@ export interface SpanWriteBufferStats {
   queuedSpans: number;
   writtenSpans: number;
   refusedSpans: number;
+  /** Batches handed to the store's `write` and written (the store may join several in one transaction). */
   transactions: number;
 }
 
@@ -34,7 +35,8 @@ interface Pending {
 }
 
 /**
- * Coalesces the spans of concurrent requests into few store transactions, with one writer at a time.
+ * Coalesces the spans of concurrent requests into few store transactions, with one write at a time
+ * (or `writesInFlight`, when the store writes from another thread and joins them itself).
  * Memory is bounded by `maxQueuedSpans`: past it, requests are refused (503 + Retry-After) rather than
  * queued, and nothing is ever dropped after it was accepted: a request is answered only after its
  * spans are durable, or with the store's error.

@@ -2,8 +2,8 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type pino from 'pino';
-import type { OtlpSpan, PackedProjectSpan, ProjectSpan } from '@keel/spec';
-import { isSharedSqliteFile, packSpanRaw, parseDatabaseUrl, workerScript } from '@keel/store';
+import type { OtlpSpan, ProjectSpan } from '@keel/spec';
+import { isSharedSqliteFile, packProjectSpan, parseDatabaseUrl, workerScript } from '@keel/store';
 import { z } from 'zod';
 import { fromSpanWriterSchema, type SpanWriterData, type ToSpanWriter } from './span-writer-protocol.ts';
 
@@ -41,12 +41,6 @@ interface Thread {
   batches: Map<number, Batch>;
   failure: Error | undefined;
   exited: Promise<void>;
-}
-
-/** A row as the thread inserts it: the raw record packed into the text `spans.raw` keeps, and not copied. */
-function packed({ projectId, span }: ProjectSpan): PackedProjectSpan {
-  const { raw: _unsent, ...rest } = span;
-  return { projectId, span: rest, rawText: packSpanRaw(span) };
 }
 
 /** Where the thread's code is: dist/keel-span-writer.mjs beside the bundle, or span-writer-from-source.mjs (`workerScript`). */
@@ -160,7 +154,7 @@ export function startSpanWriter(options: SpanWriterOptions): SpanWriter {
 
   return {
     ingest: (projectId, spans) => send(spans.length, (id) => ({ type: 'ingest', id, projectId, spans })),
-    insertSpans: (rows) => send(rows.length, (id) => ({ type: 'insert', id, rows: rows.map(packed) })),
+    insertSpans: (rows) => send(rows.length, (id) => ({ type: 'insert', id, rows: rows.map(packProjectSpan) })),
     invalidateSettings(projectId) {
       // No thread: the next one reads every project's settings afresh.
       if (thread !== undefined) post(thread, { type: 'invalidate', projectId });

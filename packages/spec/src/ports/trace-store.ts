@@ -23,7 +23,7 @@ export interface ProjectSpan {
 
 /**
  * A span whose raw record was already turned into the text the store keeps for it (the store's
- * `packSpanRaw`), sent without the record: the span writer's main thread packs spans before it hands
+ * `packProjectSpan`), sent without the record: the span writer's main thread packs spans before it hands
  * them to the thread, which then neither copies nor packs the nested object (ADR 0018).
  */
 export interface PackedProjectSpan {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import type { PackedProjectSpan, SpanRecord } from '@keel/spec';
+import type { SpanRecord } from '@keel/spec';
 import { createSqliteDriver } from '../drivers/sqlite-driver.ts';
 import { createSqlStore } from './create-sql-store.ts';
-import { packSpanRaw } from './trace-span-row.ts';
+import { packProjectSpan } from './trace-span-row.ts';
 
 const t0Us = Date.UTC(2025, 0, 1) * 1000;
 const question = 'What does the retention job delete, and when does it run each day?';
@@ -25,11 +25,6 @@ function chat(id: number, traceHex: string): SpanRecord {
   };
 }
 
-function packed(projectId: number, span: SpanRecord): PackedProjectSpan {
-  const { raw: _unsent, ...rest } = span;
-  return { projectId, span: rest, rawText: packSpanRaw(span) };
-}
-
 describe('insertSpans with rows whose raw record was packed by the caller (ADR 0018)', () => {
   it('stores them as it stores whole records: the same spans, summaries and costs read back', async () => {
     const trace = (n: number): string => n.toString(16).padStart(32, '0');
@@ -39,10 +34,10 @@ describe('insertSpans with rows whose raw record was packed by the caller (ADR 0
       const store = await createSqlStore(createSqliteDriver({ filename: ':memory:' }));
       try {
         const { id } = await store.createProject(`p-${mode}`, 0);
-        const rows = spans.map((span, index) => (mode === 'whole' || (mode === 'mixed' && index === 1) ? { projectId: id, span } : packed(id, span)));
+        const rows = spans.map((span, index) => (mode === 'whole' || (mode === 'mixed' && index === 1) ? { projectId: id, span } : packProjectSpan({ projectId: id, span })));
         await store.insertSpans(rows);
         // A retry of a packed row is skipped like any other.
-        await store.insertSpans([packed(id, spans[0] as SpanRecord)]);
+        await store.insertSpans([packProjectSpan({ projectId: id, span: spans[0] as SpanRecord })]);
         const stored = [...(await store.getTraceSpans(id, trace(1))), ...(await store.getTraceSpans(id, trace(2)))];
         const listed = await store.listTraces(id, { fromUs: t0Us - 1, toUs: t0Us + 1_000_000, limit: 10 });
         results.push({ stored, traces: listed.items.map(({ traceId, spanCount, cost, inputTokens }) => ({ traceId, spanCount, cost, inputTokens })) });

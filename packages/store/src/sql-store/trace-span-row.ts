@@ -1,4 +1,4 @@
-import type { SpanKind, SpanRecord, SpanStatus } from '@keel/spec';
+import type { PackedProjectSpan, ProjectSpan, SpanKind, SpanRecord, SpanStatus } from '@keel/spec';
 import type { SqlRow, SqlValue } from '../drivers/sql-driver.ts';
 import { packRawText, unpackRawText } from './trace-raw-text.ts';
 
@@ -16,6 +16,12 @@ export const spanColumns = [
  */
 export function packSpanRaw(span: SpanRecord): string {
   return packRawText(span.raw, span.input, span.output);
+}
+
+/** `row` as the span writer thread receives it: its raw record packed by `packSpanRaw`, and left out (ADR 0018). */
+export function packProjectSpan({ projectId, span }: ProjectSpan): PackedProjectSpan {
+  const { raw: _unsent, ...rest } = span;
+  return { projectId, span: rest, rawText: packSpanRaw(span) };
 }
 
 /** Appends one span's values to `params`, in `spanColumns` order; `rawText` is `packSpanRaw` of the whole span. */
