@@ -18,8 +18,8 @@ export interface SpanWriter {
   /** Resolves once the thread reports the spans durable; rejects with its error, or when it stops. */
   ingest(projectId: number, spans: OtlpSpan[]): Promise<void>;
   /**
-   * Inserts rows the caller has already built (the main thread's trace ingest), in one store
-   * transaction; resolves once durable. Each row's raw record is packed here, on the caller's
+   * Inserts rows the caller has already built (the main thread's trace ingest), all or none (the
+   * thread may join batches in one transaction, a savepoint each); resolves once durable. Each row's raw record is packed here, on the caller's
    * thread, and only its text is copied to the thread (ADR 0018).
    */
   insertSpans(rows: ProjectSpan[]): Promise<void>;
