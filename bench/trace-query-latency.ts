@@ -86,7 +86,14 @@ export async function traceQueryLatency(options: TraceQueryLatencyOptions = {}):
       path: `/api/v1/trace-costs?from=${fromMs}&to=${windowEndMs}&groupBy=model,day`,
       inProcess: (s) => s.costTotals(projectId, { fromUs: fromMs * 1000, toUs: windowEndMs * 1000, groupBy: ['model', 'day'] }),
     };
-    const aggregates = [costs, aggregate('model'), aggregate('day'), aggregate('day', 'gpt-4o-2024-08-06')];
+    // By user the daily sums do not serve (they keep no users, ADR 0019): every generation of the window is read.
+    const costsByUser: Query = {
+      label: `cost per user (sums), ${days} days`,
+      path: `/api/v1/trace-costs?from=${fromMs}&to=${windowEndMs}&groupBy=user`,
+      inProcess: (s) => s.costTotals(projectId, { fromUs: fromMs * 1000, toUs: windowEndMs * 1000, groupBy: ['user'] }),
+    };
+    const perModel = aggregate('model');
+    const aggregates = [costs, costsByUser, perModel, aggregate('day'), aggregate('day', 'gpt-4o-2024-08-06')];
     const inProcess: Record<string, LatencySummary> = {};
     let listRowsSeen = 0;
     try {
@@ -128,8 +135,8 @@ export async function traceQueryLatency(options: TraceQueryLatencyOptions = {}):
         const sample = listWindow(0);
         const page = await client.get<{ items: { models: string[] }[] }>(`/api/v1/traces?from=${sample.fromMs}&to=${sample.toMs}&model=${encodeURIComponent(sample.model)}&limit=50`);
         if (page.items.length === 0 || page.items.some((item) => !item.models.includes(sample.model))) throw new Error(`trace list for ${sample.model} answered ${page.items.length} traces, not all on that model`);
-        const perModel = await client.get<{ rows: { group: string; cost: number }[] }>(aggregates[1]?.path ?? '');
-        if (perModel.rows.length < models.length - 1) throw new Error(`cost per model answered ${perModel.rows.length} groups for ${models.length} models`);
+        const modelRows = await client.get<{ rows: { group: string; cost: number }[] }>(perModel.path);
+        if (modelRows.rows.length < models.length - 1) throw new Error(`cost per model answered ${modelRows.rows.length} groups for ${models.length} models`);
       } finally {
         client.close();
       }

@@ -65,9 +65,18 @@ async function checkMigration(driver: SqlDriver): Promise<void> {
   const projectId = Number(project?.id);
 
   // Spans as the store wrote them before: raw text whole (the insert of today, with raw put back as it was stored).
+  // Today's insert writes generation_daily in the shape of migration 13, so it inserts them without a
+  // model, and the model and the daily row (per user, as migration 4 kept them) are put back too.
   const old = [1, 2, 3, 4].flatMap((trace) => traceSpans(trace, t0Us + trace * dayUs));
-  await createInsertSpans(driver)(old.map((span) => ({ projectId, span })));
-  for (const span of old) await driver.run('UPDATE spans SET raw = ? WHERE project_id = ? AND trace_id = ? AND span_id = ?', [JSON.stringify(span.raw), projectId, span.traceId, span.spanId]);
+  await createInsertSpans(driver)(old.map((span) => ({ projectId, span: { ...span, model: null } })));
+  for (const span of old) {
+    await driver.run('UPDATE spans SET raw = ?, model = ? WHERE project_id = ? AND trace_id = ? AND span_id = ?', [JSON.stringify(span.raw), span.model, projectId, span.traceId, span.spanId]);
+    if (span.model === null) continue;
+    await driver.run(
+      'INSERT INTO generation_daily (project_id, day, model, provider, user_id, prompt_name, prompt_version, generations, input_tokens, output_tokens, cost) VALUES (?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)',
+      [projectId, Math.floor(span.startUs / dayUs), span.model, span.provider ?? '', span.userId ?? '', '', -1, span.inputTokens ?? 0, span.outputTokens ?? 0, span.cost ?? 0],
+    );
+  }
 
   expect(await runMigrations(driver, () => 2, 8)).toEqual([8]);
   expect(await indexNames(driver)).not.toContain('spans_by_start');
@@ -97,6 +106,8 @@ async function checkMigration(driver: SqlDriver): Promise<void> {
   await store.insertSpans([...old, ...fresh].map((span) => ({ projectId, span })));
   const [count] = await driver.all('SELECT COUNT(*) AS n FROM spans WHERE project_id = ?', [projectId]);
   expect(Number(count?.n)).toBe(12);
+  // The daily sums of the old spans (kept per user until migration 13) and of the new ones add up.
+  expect(await store.costTotals(projectId, { fromUs: t0Us, toUs: t0Us + 10 * dayUs, groupBy: ['model'] })).toEqual([{ groups: ['gpt-4o'], count: 6, inputTokens: 240, outputTokens: 120, cost: 1.5 }]);
   const page = await store.listTraces(projectId, { fromUs: t0Us, toUs: t0Us + 10 * dayUs, limit: 10 });
   expect(page.items.map((trace) => [trace.traceId, trace.spanCount, trace.input])).toEqual([6, 5, 4, 3, 2, 1].map((trace) => [hex(trace, 32), 2, JSON.stringify(question(trace))]));
 

@@ -11,6 +11,7 @@ import { migration009BinaryMetricLog } from './migration-009-binary-metric-log.t
 import { migration010MetricBlocks } from './migration-010-metric-blocks.ts';
 import { migration011MetricLogWithoutRunIndex } from './migration-011-metric-log-without-run-index.ts';
 import { migration012MetricBlocksInline } from './migration-012-metric-blocks-inline.ts';
+import { migration013GenerationDailyWithoutUsers } from './migration-013-generation-daily-without-users.ts';
 
 export interface Migration {
   version: number;
@@ -38,6 +39,7 @@ export const migrations: readonly Migration[] = [
   migration010MetricBlocks,
   migration011MetricLogWithoutRunIndex,
   migration012MetricBlocksInline,
+  migration013GenerationDailyWithoutUsers,
 ];
 
 const fills: Record<Dialect, Record<string, string>> = {

@@ -9,7 +9,6 @@ export interface GenerationContribution {
   startUs: number;
   model: string;
   provider: string | null;
-  userId: string | null;
   promptName: string | null;
   promptVersion: number | null;
   inputTokens: number | null;
@@ -17,9 +16,9 @@ export interface GenerationContribution {
   cost: number | null;
 }
 
-const keyColumns = ['project_id', 'day', 'model', 'provider', 'user_id', 'prompt_name', 'prompt_version'];
+const keyColumns = ['project_id', 'day', 'model', 'provider', 'prompt_name', 'prompt_version'];
 const columns = [...keyColumns, 'generations', 'input_tokens', 'output_tokens', 'cost'];
-// 2,000 rows x 11 values stays under both dialects' parameter limits.
+// 2,000 rows x 10 values stays under both dialects' parameter limits.
 const chunkSize = 2_000;
 
 /** A span row read back (RETURNING or SELECT) as a contribution; undefined when it is not a generation. */
@@ -27,7 +26,7 @@ export function contributionFromRow(row: SqlRow): GenerationContribution | undef
   const model = nullableString(row.model);
   if (model === null) return undefined;
   return {
-    projectId: Number(row.project_id), startUs: Number(row.start_us), model, provider: nullableString(row.provider), userId: nullableString(row.user_id),
+    projectId: Number(row.project_id), startUs: Number(row.start_us), model, provider: nullableString(row.provider),
     promptName: nullableString(row.prompt_name), promptVersion: nullableNumber(row.prompt_version),
     inputTokens: nullableNumber(row.input_tokens), outputTokens: nullableNumber(row.output_tokens), cost: nullableNumber(row.cost),
   };
@@ -41,13 +40,14 @@ export function contributionFromRow(row: SqlRow): GenerationContribution | undef
 export async function applyGenerationDaily(tx: SqlExecutor, generations: readonly GenerationContribution[], sign: 1 | -1): Promise<void> {
   const rows = new Map<string, SqlValue[]>();
   for (const item of generations) {
-    const key: SqlValue[] = [item.projectId, Math.floor(item.startUs / dayUs), item.model, item.provider ?? '', item.userId ?? '', item.promptName ?? '', item.promptVersion ?? -1];
+    const key: SqlValue[] = [item.projectId, Math.floor(item.startUs / dayUs), item.model, item.provider ?? '', item.promptName ?? '', item.promptVersion ?? -1];
     const id = JSON.stringify(key);
     const row = rows.get(id) ?? [...key, 0, 0, 0, 0];
-    row[7] = Number(row[7]) + sign;
-    row[8] = Number(row[8]) + sign * (item.inputTokens ?? 0);
-    row[9] = Number(row[9]) + sign * (item.outputTokens ?? 0);
-    row[10] = Number(row[10]) + sign * (item.cost ?? 0);
+    const sums = keyColumns.length;
+    row[sums] = Number(row[sums]) + sign;
+    row[sums + 1] = Number(row[sums + 1]) + sign * (item.inputTokens ?? 0);
+    row[sums + 2] = Number(row[sums + 2]) + sign * (item.outputTokens ?? 0);
+    row[sums + 3] = Number(row[sums + 3]) + sign * (item.cost ?? 0);
     rows.set(id, row);
   }
   const ordered = [...rows.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, row]) => row);

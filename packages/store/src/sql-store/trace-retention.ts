@@ -20,7 +20,7 @@ export function createDeleteSpansBefore(db: SqlDriver): TraceStore['deleteSpansB
           `DELETE FROM spans WHERE (project_id, trace_id, span_id) IN (
              SELECT s.project_id, s.trace_id, s.span_id FROM traces t JOIN spans s ON s.project_id = t.project_id AND s.trace_id = t.trace_id
              WHERE t.project_id = ? AND t.start_us < ? AND s.start_us < ? ORDER BY t.start_us, t.trace_id, s.span_id LIMIT ?
-           ) RETURNING project_id, trace_id, start_us, model, provider, user_id, prompt_name, prompt_version, input_tokens, output_tokens, cost`,
+           ) RETURNING project_id, trace_id, start_us, model, provider, prompt_name, prompt_version, input_tokens, output_tokens, cost`,
           [projectId, beforeUs, beforeUs, count],
         );
         const traceIds = [...new Set(rows.map((row) => String(row.trace_id)))].sort();

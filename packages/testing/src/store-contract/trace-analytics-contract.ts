@@ -153,6 +153,12 @@ export function describeTraceAnalyticsContract(open: OpenStore): void {
         { groups: ['(none)'], count: 1, inputTokens: 4, outputTokens: 4, cost: 0.125 },
         { groups: ['alice'], count: 2, inputTokens: 30, outputTokens: 15, cost: 0.75 },
       ]);
+      // By user over whole days: the daily sums keep no users (ADR 0019), so these come from the generations.
+      expect(await store().costTotals(p, { ...window, groupBy: ['user', 'day'] })).toEqual([
+        { groups: ['(none)', '2025-01-02'], count: 1, inputTokens: 4, outputTokens: 4, cost: 0.125 },
+        { groups: ['alice', '2025-01-01'], count: 2, inputTokens: 30, outputTokens: 15, cost: 0.75 },
+        { groups: ['bob', '2025-01-01'], count: 1, inputTokens: 1, outputTokens: 2, cost: 1 },
+      ]);
       expect(await store().costTotals(p, { ...window, groupBy: ['prompt_version'], promptName: 'greet' })).toEqual([
         { groups: ['greet@1'], count: 2, inputTokens: 30, outputTokens: 15, cost: 0.75 },
         { groups: ['greet@2'], count: 1, inputTokens: 1, outputTokens: 2, cost: 1 },
