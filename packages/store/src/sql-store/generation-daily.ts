@@ -39,11 +39,11 @@ export function contributionFromRow(row: SqlRow): GenerationContribution | undef
  */
 export async function applyGenerationDaily(tx: SqlExecutor, generations: readonly GenerationContribution[], sign: 1 | -1): Promise<void> {
   const rows = new Map<string, SqlValue[]>();
+  const sums = keyColumns.length;
   for (const item of generations) {
     const key: SqlValue[] = [item.projectId, Math.floor(item.startUs / dayUs), item.model, item.provider ?? '', item.promptName ?? '', item.promptVersion ?? -1];
     const id = JSON.stringify(key);
     const row = rows.get(id) ?? [...key, 0, 0, 0, 0];
-    const sums = keyColumns.length;
     row[sums] = Number(row[sums]) + sign;
     row[sums + 1] = Number(row[sums + 1]) + sign * (item.inputTokens ?? 0);
     row[sums + 2] = Number(row[sums + 2]) + sign * (item.outputTokens ?? 0);
