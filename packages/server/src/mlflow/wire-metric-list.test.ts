@@ -22,7 +22,10 @@ const item = fc.oneof(
 describe('wireMetricList', () => {
   it('accepts and reads exactly what the per-field schemas accept', () => {
     fc.assert(
-      fc.property(fc.oneof({ weight: 9, arbitrary: fc.array(item, { maxLength: 6 }) }, { weight: 1, arbitrary: fc.constantFrom({}, 'metrics', 7, null) }), (input) => {
+      fc.property(fc.oneof({ weight: 9, arbitrary: fc.array(item, { maxLength: 6 }) }, { weight: 1, arbitrary: fc.constantFrom({}, 'metrics', 7, null) }), (generated) => {
+        // What a request body can hold: JSON has no NaN or infinite numbers (zod's number rejects
+        // them and the list keeps them, as it keeps "NaN" and "Infinity" sent as text).
+        const input: unknown = JSON.parse(JSON.stringify(generated));
         const fast = wireMetricList.safeParse(input);
         const slow = reference.safeParse(input);
         expect(fast.success).toBe(slow.success);
