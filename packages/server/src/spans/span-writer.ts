@@ -19,8 +19,9 @@ export interface SpanWriter {
   ingest(projectId: number, spans: OtlpSpan[]): Promise<void>;
   /**
    * Inserts rows the caller has already built (the main thread's trace ingest), all or none (the
-   * thread may join batches in one transaction, a savepoint each); resolves once durable. Each row's raw record is packed here, on the caller's
-   * thread, and only its text is copied to the thread (ADR 0018).
+   * thread may join batches in one transaction, a savepoint each); resolves once durable. Each row's
+   * raw record is packed here, on the caller's thread, and only its text is copied to the thread
+   * (ADR 0018).
    */
   insertSpans(rows: ProjectSpan[]): Promise<void>;
   /** The project's PII rules or prices changed: the thread reads them again for the next batch. */

@@ -52,7 +52,10 @@ export function createInsertSpans(db: SqlDriver): TraceStore['insertSpans'] {
     // A span twice in one request is stored once. Sorting fixes the order in which concurrent
     // PostgreSQL transactions take unique-index locks, so they wait for each other instead of deadlocking.
     const unique = new Map<string, SpanToInsert>();
-    for (const item of spans) if (!unique.has(spanKey(item))) unique.set(spanKey(item), item);
+    for (const item of spans) {
+      const key = spanKey(item);
+      if (!unique.has(key)) unique.set(key, item);
+    }
     const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
     await db.transaction(async (tx) => {
       const inserted: SpanToInsert[] = [];
