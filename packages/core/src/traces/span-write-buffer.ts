@@ -29,10 +29,14 @@ export interface SpanWriteBuffer {
 }
 
 interface Pending {
+  /** `handedOver` once given to `write`. */
   spans: ProjectSpan[];
   resolve: () => void;
   reject: (error: unknown) => void;
 }
+
+/** What a pending request's `spans` become once handed to `write`. */
+const handedOver: ProjectSpan[] = [];
 
 /**
  * Coalesces the spans of concurrent requests into few store transactions, with one write at a time
@@ -48,6 +52,17 @@ export function createSpanWriteBuffer(options: SpanWriteBufferOptions): SpanWrit
   const writesInFlight = options.writesInFlight ?? 1;
   const counters = { writtenSpans: 0, refusedSpans: 0, transactions: 0 };
 
+  /**
+   * Gives the batch's spans to `write` and lets go of them: whoever writes them keeps what it needs
+   * (the span writer thread has a copy by then), and spans kept referenced here until they are
+   * durable would be copied by every young-generation GC meanwhile.
+   */
+  function handOver(batch: Pending[]): Promise<void> {
+    const spans = batch.length === 1 ? (batch[0]?.spans ?? []) : batch.flatMap((pending) => pending.spans);
+    for (const pending of batch) pending.spans = handedOver;
+    return options.write(spans);
+  }
+
   async function writeLoop(): Promise<void> {
     while (queue.length > 0) {
       const batch: Pending[] = [];
@@ -59,9 +74,8 @@ export function createSpanWriteBuffer(options: SpanWriteBufferOptions): SpanWrit
         batch.push(next);
         size += next.spans.length;
       }
-      const spans = batch.length === 1 ? (batch[0]?.spans ?? []) : batch.flatMap((pending) => pending.spans);
       try {
-        await options.write(spans);
+        await handOver(batch);
         counters.writtenSpans += size;
         counters.transactions += 1;
         for (const pending of batch) pending.resolve();

@@ -115,7 +115,8 @@ export function createTraceIngestService(options: TraceIngestOptions): TraceInge
         const span = pipeline.mask === null ? decoded : pipeline.mask(decoded);
         rows[index] = { projectId, span: buildSpanRecord(span, mapSpanMeaning(span), pipeline.cost, spanMapperVersion) };
       }
-      await buffer.submit(rows);
+      // Returned, not awaited: this frame (and the spans it holds) ends here instead of when the rows are durable.
+      return buffer.submit(rows);
     },
     invalidateSettings(projectId) {
       pipelines.delete(projectId);

@@ -9,8 +9,10 @@ import type { SpanRecord } from '@keel/spec';
  * content appears JSON-escaped, as it is in the column, inside a `gen_ai.*.messages` JSON text) or
  * the column's whole value when the column is one JSON string (`input.value` and the like).
  *
- * Lossless by construction: an attribute is replaced only when its segments rebuild it exactly, and
- * raw text without `textRefs` (rows stored before, or spans whose text matched nothing) reads as it is.
+ * Lossless by construction: the segments are the attribute cut where a candidate text was found in
+ * it, each reference naming the column text that candidate was taken from, so they rebuild it exactly
+ * (a property test checks it); raw text without `textRefs` (rows stored before, or spans whose text
+ * matched nothing) reads as it is.
  * The references name ranges of the stored column text, so reading needs no parsing to rebuild them.
  */
 
@@ -78,7 +80,7 @@ interface Match {
 }
 
 /** `value` as literal pieces and references, or null when no candidate occurs in it. */
-function segmentsOf(value: string, candidates: readonly Candidate[], columns: readonly (string | null)[]): Segment[] | null {
+function segmentsOf(value: string, candidates: readonly Candidate[]): Segment[] | null {
   const matches: Match[] = [];
   for (const candidate of candidates) {
     const length = candidate.text.length;
@@ -102,7 +104,7 @@ function segmentsOf(value: string, candidates: readonly Candidate[], columns: re
     cursor = match.at + match.length;
   }
   if (cursor < value.length) segments.push(value.slice(cursor));
-  return rebuild(segments, columns) === value ? segments : null;
+  return segments;
 }
 
 function rebuild(segments: readonly Segment[], columns: readonly (string | null)[]): string | undefined {
@@ -129,12 +131,11 @@ export function packRawText(raw: Raw, input: string | null, output: string | nul
   // Longest first, so that a text is covered by the largest pieces.
   candidates.sort((a, b) => b.text.length - a.text.length);
   if (candidates.length > maxCandidates) candidates.length = maxCandidates;
-  const columns = [input, output];
   let refs: Record<string, Segment[]> | undefined;
   for (const key in raw.attributes) {
     const value = raw.attributes[key];
     if (typeof value !== 'string' || value.length < minChars) continue;
-    const segments = segmentsOf(value, candidates, columns);
+    const segments = segmentsOf(value, candidates);
     if (segments === null) continue;
     refs ??= {};
     refs[key] = segments;
