@@ -16,6 +16,8 @@ export interface OpenStoreOptions {
   checkpointWal?: boolean;
   /** SQLite files: the connection's page cache in MB (default 64); a connection that only appends needs less. */
   cacheMb?: number;
+  /** SQLite files: statement journals in memory (`SqliteDriverOptions.tempStoreInMemory`), for a connection that only writes. */
+  tempStoreInMemory?: boolean;
   /**
    * SQLite files: compact the metric write log in a worker thread with its own connection (ADR
    * 0016), as the server does; by default the event loop compacts it. In-memory databases always do.
@@ -34,9 +36,9 @@ export async function openStore(options: OpenStoreOptions): Promise<KeelStore> {
     const { createPgliteDriver } = await import('./drivers/pglite-driver.ts');
     return createSqlStore(await createPgliteDriver(location.dataDir === undefined ? {} : { dataDir: location.dataDir }));
   }
-  const { checkpointWal, cacheMb } = options;
+  const { checkpointWal, cacheMb, tempStoreInMemory } = options;
   const { filename } = location;
   const priority = options.compactMetricsInThread === true && isSharedSqliteFile(filename) ? writerPriority() : undefined;
-  const driver = createSqliteDriver({ filename, ...(checkpointWal === undefined ? {} : { checkpointWal }), ...(cacheMb === undefined ? {} : { cacheMb }), ...(priority === undefined ? {} : { priority }) });
+  const driver = createSqliteDriver({ filename, ...(checkpointWal === undefined ? {} : { checkpointWal }), ...(cacheMb === undefined ? {} : { cacheMb }), ...(tempStoreInMemory === undefined ? {} : { tempStoreInMemory }), ...(priority === undefined ? {} : { priority }) });
   return createSqlStore(driver, priority === undefined ? {} : { metricCompactor: { filename, priority } });
 }

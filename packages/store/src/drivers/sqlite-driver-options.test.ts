@@ -66,6 +66,33 @@ describe('SQLite connection options', () => {
     }
   });
 
+  it('tempStoreInMemory keeps statement journals in memory, and a group whose second transaction fails keeps only the first', async () => {
+    const byDefault = createSqliteDriver({ filename: path.join(directory, 'temp-default.db') });
+    try {
+      expect(await byDefault.all('PRAGMA temp_store')).toEqual([{ temp_store: 0 }]);
+    } finally {
+      await byDefault.close();
+    }
+    const driver = createSqliteDriver({ filename: path.join(directory, 'temp-memory.db'), tempStoreInMemory: true });
+    try {
+      expect(await driver.all('PRAGMA temp_store')).toEqual([{ temp_store: 2 }]);
+      await driver.exec('CREATE TABLE t (id INTEGER PRIMARY KEY, v TEXT NOT NULL)');
+      const rows = (from: number): string => Array.from({ length: 200 }, (_unused, index) => `(${from + index}, '${'x'.repeat(200)}')`).join(', ');
+      // Queued in one turn, so they share one BEGIN and COMMIT, each in a savepoint: the failed
+      // one's rows (written, then rolled back from the statement journal) must not stay.
+      const first = driver.transaction(async (tx) => tx.run(`INSERT INTO t (id, v) VALUES ${rows(0)}`));
+      const second = driver.transaction(async (tx) => {
+        await tx.run(`INSERT INTO t (id, v) VALUES ${rows(1000)}`);
+        await tx.run(`INSERT INTO t (id, v) VALUES ${rows(2000)}, (1000, 'duplicate')`);
+      });
+      await expect(first).resolves.toBe(200);
+      await expect(second).rejects.toThrow(/UNIQUE/);
+      expect(await driver.all('SELECT COUNT(*) AS n, MIN(id) AS low, MAX(id) AS high FROM t')).toEqual([{ n: 200, low: 0, high: 199 }]);
+    } finally {
+      await driver.close();
+    }
+  });
+
   it('with checkpointWal false (another connection of the process checkpoints) it starts none, and automatic checkpoints stay off', async () => {
     started.length = 0;
     const driver = createSqliteDriver({ filename: path.join(directory, 'shared.db'), checkpointWal: false });

@@ -16,7 +16,7 @@ const maxYieldMs = 50;
 const priority = writerPriority(data.priority);
 const maxPendingPoints = data.options.maxPendingPoints ?? metricLogDefaults.maxPendingPoints;
 // The main connection checkpoints the WAL; this one only writes, and a small page cache does.
-const driver = createSqliteDriver({ filename: data.filename, checkpointWal: false, cacheMb: 16 });
+const driver = createSqliteDriver({ filename: data.filename, checkpointWal: false, cacheMb: 16, tempStoreInMemory: true });
 const log = createMetricLog(driver, data.options, {
   beforeTransaction: () => priority.yieldTo(maxYieldMs),
   onCompacted: (points) => reply({ type: 'compacted', points }),
