@@ -45,7 +45,7 @@ export async function smallBatchRate(options: SmallBatchRateOptions = {}): Promi
       const runIds = await Promise.all(Array.from({ length: clients }, () => client.createRun(experimentId)));
       // Step `index` of run `worker`: 10 metrics of one training step. Steps keep growing across warm-up and measurement.
       let stepBase = 0;
-      const body = (worker: number, index: number): string => {
+      const body = (worker: number, index: number): Buffer => {
         const random = seededRandom(worker * 7919 + index);
         const step = stepBase + index;
         const metrics = Array.from({ length: perRequest }, (_unused, key) => ({ key: `metric_${key}`, value: random(), timestamp: baseTimestamp + step, step }));
