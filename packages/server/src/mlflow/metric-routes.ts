@@ -3,7 +3,7 @@ import type { AppServices } from '../app-services.ts';
 import { defineRoute } from '../http/route-spec.ts';
 import { metricJson } from './mlflow-json.ts';
 import { double, int64, keyValue, pickRunId, repeated, runIdentity } from './mlflow-wire.ts';
-import { wireMetricList } from './wire-metric-list.ts';
+import { readWireMetricList } from './wire-metric-list.ts';
 
 const metricShape = { key: z.string(), value: double, timestamp: int64, step: int64.optional() };
 
@@ -20,9 +20,10 @@ export function mlflowMetricRoutes({ tracking, metrics }: AppServices) {
     }),
     defineRoute({
       method: 'POST', url: '/api/2.0/mlflow/runs/log-batch', access: 'write', api: 'mlflow', summary: 'Log metrics, params and tags in one transaction',
-      body: z.object({ run_id: z.string(), metrics: wireMetricList.optional(), params: z.array(keyValue).optional(), tags: z.array(keyValue).optional() }),
+      // The metrics are read by the handler (readWireMetricList says why), after the schema.
+      body: z.object({ run_id: z.string(), metrics: z.unknown().optional(), params: z.array(keyValue).optional(), tags: z.array(keyValue).optional() }),
       handler: async ({ principal, body }) => {
-        const batchMetrics = body.metrics ?? [];
+        const batchMetrics = body.metrics === undefined ? [] : readWireMetricList(body.metrics, ['metrics']);
         await tracking.logBatch(principal.projectId, body.run_id, { metrics: batchMetrics, params: body.params ?? [], tags: body.tags ?? [] });
         metrics.ingested('metrics', batchMetrics.length);
         metrics.ingested('params', body.params?.length ?? 0);
