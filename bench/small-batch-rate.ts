@@ -4,7 +4,7 @@ import { historyPath } from './lib/ingestion-load.ts';
 import { KeelClient } from './lib/keel-client.ts';
 import { startKeelServer } from './lib/keel-server.ts';
 import { type LoadOptions, type LoadResult, requireNoErrors, runLoad } from './lib/load-generator.ts';
-import { baseTimestamp, ingestionPlan, logBatchBody, seededRandom } from './lib/metric-batches.ts';
+import { baseTimestamp, ingestionPlan, logBatchJson, seededRandom } from './lib/metric-batches.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
 import { note } from './lib/progress.ts';
 import { rawSqliteInsert } from './lib/raw-metric-insert.ts';
@@ -45,11 +45,11 @@ export async function smallBatchRate(options: SmallBatchRateOptions = {}): Promi
       const runIds = await Promise.all(Array.from({ length: clients }, () => client.createRun(experimentId)));
       // Step `index` of run `worker`: 10 metrics of one training step. Steps keep growing across warm-up and measurement.
       let stepBase = 0;
-      const body = (worker: number, index: number): Buffer => {
+      const body = (worker: number, index: number): string => {
         const random = seededRandom(worker * 7919 + index);
         const step = stepBase + index;
         const metrics = Array.from({ length: perRequest }, (_unused, key) => ({ key: `metric_${key}`, value: random(), timestamp: baseTimestamp + step, step }));
-        return logBatchBody(runIds[worker] ?? '', metrics);
+        return logBatchJson(runIds[worker] ?? '', metrics);
       };
       const load = (ms: number): Promise<LoadResult> =>
         runLoad({ baseUrl: server.url, concurrency: clients, durationMs: ms, headers: { authorization: `Bearer ${server.apiKey}` }, request: (worker, index) => ({ method: 'POST', path: '/api/2.0/mlflow/runs/log-batch', body: body(worker, index) }) });
@@ -80,7 +80,7 @@ export async function smallBatchRate(options: SmallBatchRateOptions = {}): Promi
     try {
       // The same bodies (built the same way), so the client does the same work per request.
       const random = seededRandom(1);
-      const sample = logBatchBody('0123456789abcdef0123456789abcdef', Array.from({ length: perRequest }, (_unused, key) => ({ key: `metric_${key}`, value: random(), timestamp: baseTimestamp, step: 0 })));
+      const sample = logBatchJson('0123456789abcdef0123456789abcdef', Array.from({ length: perRequest }, (_unused, key) => ({ key: `metric_${key}`, value: random(), timestamp: baseTimestamp, step: 0 })));
       const trivialLoad: Omit<LoadOptions, 'durationMs'> = { baseUrl: trivial.url, concurrency: clients, headers: { authorization: 'Bearer x' }, request: () => ({ method: 'POST', path: '/api/2.0/mlflow/runs/log-batch', body: sample }) };
       requireNoErrors('trivial server warm-up', await runLoad({ ...trivialLoad, durationMs: warmupMs }));
       ceiling = await runLoad({ ...trivialLoad, durationMs: Math.min(durationMs, 5000) });
