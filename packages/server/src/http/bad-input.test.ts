@@ -264,6 +264,20 @@ describe('log-batch limits and metric validation', () => {
     expect((await getMlflowRun(main.client, run.run_id)).data.metrics ?? []).toEqual([]);
   });
 
+  it('a bad field of one metric is named in the answer, and none of the batch is stored', async () => {
+    const run = await createMlflowRun(main.client, experimentId);
+    const good = { key: 'good', value: 1, timestamp: now, step: 0 };
+    const message = await expectRejected(
+      main,
+      () => main.client.post('runs/log-batch', { run_id: run.run_id, metrics: [good, { ...good, value: 'high' }], params: [{ key: 'lr', value: '0.1' }] }),
+      400,
+      'INVALID_PARAMETER_VALUE',
+    );
+    expect(message).toBe('Invalid request at \'metrics.1.value\': expected a number, "NaN", "Infinity" or "-Infinity"');
+    const stored = await getMlflowRun(main.client, run.run_id);
+    expect([stored.data.metrics ?? [], stored.data.params ?? []]).toEqual([[], []]);
+  });
+
   it('invalid metric timestamps and steps are 400 for log-metric and log-batch', async () => {
     const run = await createMlflowRun(main.client, experimentId);
     const timestamps: unknown[] = [-1, 1.5, 'abc', '', null, true, 1e300, '99999999999999999999', 'NaN', 'Infinity', [1], { ms: 1 }];

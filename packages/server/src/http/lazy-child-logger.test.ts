@@ -1,5 +1,5 @@
 import { Writable } from 'node:stream';
-import Fastify, { type FastifyBaseLogger } from 'fastify';
+import Fastify, { type FastifyBaseLogger, LogController } from 'fastify';
 import { pino } from 'pino';
 import { describe, expect, it } from 'vitest';
 import { lazyChildLoggerFactory } from './lazy-child-logger.ts';
@@ -71,7 +71,7 @@ describe('lazyChildLoggerFactory', () => {
 
   it('is what a Fastify request logs through: an error in a route is logged with its request id', async () => {
     const { logger, lines, children } = capture('info');
-    const app = Fastify({ loggerInstance: logger, disableRequestLogging: true, childLoggerFactory: lazyChildLoggerFactory });
+    const app = Fastify({ loggerInstance: logger, logController: new LogController({ disableRequestLogging: true }), childLoggerFactory: lazyChildLoggerFactory });
     app.get('/quiet', async () => ({ ok: true }));
     app.get('/loud', async (request) => {
       request.log.warn({ where: 'loud' }, 'logged from a route');
