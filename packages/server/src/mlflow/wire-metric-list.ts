@@ -23,7 +23,7 @@ function toInt64(value: unknown): number | undefined {
  * - the same loop as a zod transform kept what it returned alive until the second young-generation
  *   GC after it, which then copied it to the old generation: about 2 MB survived and was promoted at
  *   every scavenge of the server under log-batch load, and each scavenge paused the event loop about
- *   9 ms instead of 1 (ADR 0016, amendment of 2026-12-01).
+ *   9 ms instead of 1 (ADR 0016, amendment "the metric list no longer goes through a zod transform").
  */
 export function readWireMetricList(items: unknown, at: readonly (string | number)[] = []): Metric[] {
   const fail = (path: (string | number)[], message: string): never => {
