@@ -7,6 +7,7 @@ export const metricCompactorDataSchema = z.object({
   priority: z.instanceof(SharedArrayBuffer),
   options: z.object({
     chunkPoints: z.number().int().positive().optional(),
+    keyGroupPoints: z.number().int().positive().optional(),
     delayMs: z.number().nonnegative().optional(),
     eagerPoints: z.number().int().positive().optional(),
     maxPendingPoints: z.number().int().positive().optional(),

@@ -264,6 +264,38 @@ describe('metric write log (SQLite)', () => {
     }
   });
 
+  it('with keyGroupPoints, writes a run\'s chunk in one transaction per group of whole keys, and stores the same', async () => {
+    for (const keyGroupPoints of [undefined, 4]) {
+      const plain = createSqliteDriver({ filename: newFile() });
+      let transactions = 0;
+      const driver: SqlDriver = {
+        ...plain,
+        transaction: (work) => {
+          transactions += 1;
+          return plain.transaction(work);
+        },
+      };
+      const store = await createSqlStore(driver, { metricLog: { ...waiting, ...(keyGroupPoints === undefined ? {} : { keyGroupPoints }) } });
+      const f: Fixture = { store, driver, ...(await seedRun(store, 'k')) };
+      try {
+        // Keys a (3 points), b (2) and c (2), over two batches: groups of at most 4 are [a] and [b, c].
+        await logMetrics(f, [metric('a', 1, 0), metric('b', 1, 0), metric('a', 2, 1), metric('c', 1, 0)]);
+        await logMetrics(f, [metric('a', 3, 2), metric('b', 2, 1), metric('c', 2, 1)]);
+        const before = transactions;
+        await f.store.settle();
+        expect(transactions - before, `keyGroupPoints ${String(keyGroupPoints)}`).toBe(keyGroupPoints === undefined ? 1 : 2);
+        for (const [key, steps] of [['a', [0, 1, 2]], ['b', [0, 1]], ['c', [0, 1]]] as const) {
+          const history = await f.store.getMetricHistory(f.projectId, f.runId, key, { maxResults: 100, pageToken: undefined });
+          expect(history.items.map((point) => point.step)).toEqual(steps);
+          expect(await rollupCount(plain, key, 1)).toBe(steps.length);
+        }
+        expect((await f.store.getRun(f.projectId, f.runId))?.data.metrics).toEqual([metric('a', 3, 2), metric('b', 2, 1), metric('c', 2, 1)]);
+      } finally {
+        await store.close();
+      }
+    }
+  });
+
   it('bounds a pass by eagerPoints: a backlog drains in passes of about that many points, each deleting its own rows', async () => {
     const filename = newFile();
     const first = await open(filename);

@@ -4,8 +4,13 @@ import { decodeMetricLog, encodeMetricLog } from './metric-log-codec.ts';
 import { writeMetrics } from './write-metrics.ts';
 
 export interface MetricLogOptions {
-  /** Points per compaction transaction: one transaction blocks the event loop about 1 ms per 1,000. */
+  /** Points of one run compacted together: one transaction blocks the event loop about 1 ms per 1,000. */
   chunkPoints?: number;
+  /**
+   * When set, a run's chunk is written in several transactions, each of whole keys and at most this
+   * many points (a key with more is one of its own), so that each holds the write lock for less time.
+   */
+  keyGroupPoints?: number;
   /** How long the first pending batch waits for others before the background compaction. */
   delayMs?: number;
   /** Pending points at which the background compaction starts without waiting. */
@@ -49,6 +54,31 @@ const maxId = Number.MAX_SAFE_INTEGER;
 /** Log rows read per query of a compaction pass at most. */
 const pageRows = 256;
 
+/**
+ * A run's points in groups of whole keys, each of at most `limit` points but for a key that alone
+ * has more. Each key's points stay together, so compaction merges them into its blocks and rollups
+ * once (ADR 0014).
+ */
+function groupByKey(metrics: readonly Metric[], limit: number): Metric[][] {
+  const byKey = new Map<string, Metric[]>();
+  for (const metric of metrics) {
+    const points = byKey.get(metric.key);
+    if (points === undefined) byKey.set(metric.key, [metric]);
+    else points.push(metric);
+  }
+  const groups: Metric[][] = [];
+  let group: Metric[] = [];
+  for (const points of byKey.values()) {
+    if (group.length > 0 && group.length + points.length > limit) {
+      groups.push(group);
+      group = [];
+    }
+    for (const point of points) group.push(point);
+  }
+  if (group.length > 0) groups.push(group);
+  return groups;
+}
+
 /** Appends one batch's metrics to the log as one row, inside the caller's transaction. */
 export async function appendToMetricLog(tx: SqlExecutor, runPk: number, metrics: readonly Metric[]): Promise<void> {
   await tx.run('INSERT INTO metric_log (run_pk, points, payload) VALUES (?, ?, ?)', [runPk, metrics.length, encodeMetricLog(metrics)]);
@@ -62,6 +92,7 @@ export async function appendToMetricLog(tx: SqlExecutor, runPk: number, metrics:
  */
 export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, hooks: MetricLogHooks = {}): MetricLog {
   const { chunkPoints, delayMs, eagerPoints, maxPendingPoints } = { ...metricLogDefaults, ...options };
+  const { keyGroupPoints } = options;
   let pendingPoints = 0;
   let cancelTimer: (() => void) | undefined;
   let running: Promise<void> | undefined;
@@ -76,14 +107,17 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
     for (const wake of woken) wake();
   };
 
-  /** Writes the points of one run's log rows (at most about `chunkPoints`) in one transaction. */
-  const compactRun = (runPk: number, payloads: readonly unknown[]): Promise<void> => {
-    hooks.beforeTransaction?.();
-    return db.transaction(async (tx) => {
-      const metrics: Metric[] = [];
-      for (const payload of payloads) decodeMetricLog(payload, metrics);
-      await writeMetrics(tx, runPk, metrics);
-    });
+  /**
+   * Writes the points of one run's log rows (at most about `chunkPoints`): decoded before any
+   * transaction, then in one transaction, or in one per group of keys (`keyGroupPoints`).
+   */
+  const compactRun = async (runPk: number, payloads: readonly unknown[]): Promise<void> => {
+    const metrics: Metric[] = [];
+    for (const payload of payloads) decodeMetricLog(payload, metrics);
+    for (const group of keyGroupPoints === undefined ? [metrics] : groupByKey(metrics, keyGroupPoints)) {
+      hooks.beforeTransaction?.();
+      await db.transaction((tx) => writeMetrics(tx, runPk, group));
+    }
   };
 
   /**
