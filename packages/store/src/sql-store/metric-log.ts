@@ -1,6 +1,7 @@
 import type { Metric } from '@keel/spec';
 import { first, type SqlDriver, type SqlExecutor } from '../drivers/sql-driver.ts';
 import { decodeMetricLog, encodeMetricLog } from './metric-log-codec.ts';
+import { metricsByKey } from './metrics-by-key.ts';
 import { writeMetrics } from './write-metrics.ts';
 
 export interface MetricLogOptions {
@@ -60,15 +61,9 @@ const pageRows = 256;
  * once (ADR 0014).
  */
 function groupByKey(metrics: readonly Metric[], limit: number): Metric[][] {
-  const byKey = new Map<string, Metric[]>();
-  for (const metric of metrics) {
-    const points = byKey.get(metric.key);
-    if (points === undefined) byKey.set(metric.key, [metric]);
-    else points.push(metric);
-  }
   const groups: Metric[][] = [];
   let group: Metric[] = [];
-  for (const points of byKey.values()) {
+  for (const points of metricsByKey(metrics).values()) {
     if (group.length > 0 && group.length + points.length > limit) {
       groups.push(group);
       group = [];

@@ -1,6 +1,7 @@
 import type { Metric } from '@keel/spec';
 import type { SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
 import { encodeMetricValue } from './metric-value.ts';
+import { metricsByKey } from './metrics-by-key.ts';
 import { sortUnique, writeRunSeries } from './metric-blocks.ts';
 import { computeRollups, upsertRollups } from './metric-rollups.ts';
 
@@ -18,12 +19,7 @@ function isLater(a: Metric, b: Metric): boolean {
  * key, and the rollups of the points that were new. `metrics` may hold several batches at once.
  */
 export async function writeMetrics(tx: SqlExecutor, runPk: number, metrics: readonly Metric[]): Promise<void> {
-  const byKey = new Map<string, Metric[]>();
-  for (const metric of metrics) {
-    const series = byKey.get(metric.key);
-    if (series === undefined) byKey.set(metric.key, [metric]);
-    else series.push(metric);
-  }
+  const byKey = metricsByKey(metrics);
   const latest = new Map<string, Metric>();
   for (const metric of metrics) {
     const current = latest.get(metric.key);
