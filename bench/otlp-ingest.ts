@@ -57,14 +57,20 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
   const plan = Array.from({ length: shape.exporters }, (_unused, exporter) => all.slice(exporter * shape.batchesPerExporter, (exporter + 1) * shape.batchesPerExporter));
   // One exporter alone: the acknowledgement time of a batch that waits behind nobody.
   const alone = otlpTraceBatches(30, shape.batchSize, ids, 3);
+  // Then twice as many fresh spans by the same exporters: a load that lasts long enough for the WAL
+  // to reach the checkpointer's RESTART bound (ADR 0003), which the measured burst alone does not.
+  const longerPerExporter = 2 * shape.batchesPerExporter;
+  const longer = otlpTraceBatches(shape.exporters * longerPerExporter, shape.batchSize, ids, 5);
+  const longerPlan = Array.from({ length: shape.exporters }, (_unused, exporter) => longer.slice(exporter * longerPerExporter, (exporter + 1) * longerPerExporter));
   const bodyBytes = all.reduce((total, batch) => total + batch.body.length, 0);
-  note(`  encoded ${formatNumber(all.length + warmup.length + alone.length)} requests (${formatMb(bodyBytes / 1024 / 1024)} measured) in ${formatNumber(performance.now() - encodeStarted)} ms`);
+  note(`  encoded ${formatNumber(all.length + warmup.length + alone.length + longer.length)} requests (${formatMb(bodyBytes / 1024 / 1024)} measured) in ${formatNumber(performance.now() - encodeStarted)} ms`);
 
   const home = await makeTempDir('otlp-ingest');
   try {
     const server = await startKeelServer({ home });
     let load: LoadResult;
     let single: LoadResult;
+    let lasting: LoadResult;
     let rss: RssSamples;
     let apiIdle: Float64Array;
     let apiDuringLoad: Float64Array;
@@ -81,12 +87,14 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
       requireNoErrors('OTLP ingest', load);
       single = await otlpLoad(server.url, server.apiKey, 1, [alone]);
       requireNoErrors('OTLP ingest, 1 exporter', single);
+      lasting = await otlpLoad(server.url, server.apiKey, shape.exporters, longerPlan);
+      requireNoErrors('OTLP ingest, longer load', lasting);
     } finally {
       await server.stop();
     }
     const database = path.join(home, 'keel.db');
     // Acknowledged means durable: every span of every answered request must be in the file.
-    const sent = [...warmup, ...all, ...alone];
+    const sent = [...warmup, ...all, ...alone, ...longer];
     const check = checkStoredSpans(database, sent.flatMap((batch) => batch.spans));
     if (check.missing > 0 || check.stored !== check.checked) throw new Error(`OTLP ingest: ${check.missing} of ${check.checked} acknowledged spans missing (first ${check.firstMissing ?? '-'}); ${check.stored} stored`);
     const stored = storedSpanChars(database);
@@ -98,6 +106,9 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
     const keel = summarizeLatencies(load.latenciesMs);
     const rawLatency = summarizeLatencies(raw.latenciesMs);
     const aloneLatency = summarizeLatencies(single.latenciesMs);
+    const lastingLatency = summarizeLatencies(lasting.latenciesMs);
+    const lastingLongestMs = lasting.latenciesMs.reduce((longest, ms) => Math.max(longest, ms), 0);
+    const lastingSpans = longer.length * shape.batchSize;
     const api = summarizeLatencies(apiDuringLoad);
     const apiAlone = summarizeLatencies(apiIdle);
     const share = (spansPerSecond / raw.pointsPerSecond) * 100;
@@ -110,6 +121,10 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
       { bench, name: 'ack p95', backend: 'sqlite', value: keel.p95Ms, unit: 'ms', display: formatMs(keel.p95Ms), baseline: `raw txn p95 ${formatMs(rawLatency.p95Ms)}` },
       { bench, name: 'ack p99', backend: 'sqlite', value: keel.p99Ms, unit: 'ms', display: formatMs(keel.p99Ms), target: { op: '<', value: 50 }, baseline: `raw txn p99 ${formatMs(rawLatency.p99Ms)}` },
       { bench, name: 'ack p50, 1 exporter', backend: 'sqlite', value: aloneLatency.p50Ms, unit: 'ms', display: formatMs(aloneLatency.p50Ms), baseline: `1 exporter: ${formatNumber((single.completed * shape.batchSize * 1000) / single.elapsedMs)} spans/s, p95 ${formatMs(aloneLatency.p95Ms)}` },
+      {
+        bench, name: 'ack p99 / longest, longer load', backend: 'sqlite', value: lastingLatency.p99Ms, unit: 'ms', display: `${formatMs(lastingLatency.p99Ms)} / ${formatMs(lastingLongestMs)}`,
+        baseline: `${formatNumber(lastingSpans)} spans more right after: ${formatNumber((lastingSpans * 1000) / lasting.elapsedMs)} spans/s, p50 ${formatMs(lastingLatency.p50Ms)}`,
+      },
       { bench, name: `GET ${probePath} p50 during ingest`, backend: 'sqlite', value: api.p50Ms, unit: 'ms', display: formatMs(api.p50Ms), baseline: `idle p50 ${formatMs(apiAlone.p50Ms)} (${apiIdle.length} probes; ${apiDuringLoad.length} during the load)` },
       { bench, name: `GET ${probePath} p99 during ingest`, backend: 'sqlite', value: api.p99Ms, unit: 'ms', display: formatMs(api.p99Ms), baseline: `idle p99 ${formatMs(apiAlone.p99Ms)}` },
       { bench, name: 'protobuf MB/s received', backend: 'sqlite', value: megabytesPerSecond, unit: 'MB/s', display: `${formatNumber(megabytesPerSecond, 1)} MB/s`, baseline: `${formatNumber(bodyBytes / all.length / 1024, 1)} KB per 100-span request` },
@@ -128,6 +143,7 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
         shape, bodyBytes, stored: check, storedChars: stored,
         keel: { elapsedMs: load.elapsedMs, spans, spansPerSecond, latency: keel, rss: { peakMb: rss.peakMb, highWaterMb: rss.highWaterMb } },
         oneExporter: { requests: single.completed, elapsedMs: single.elapsedMs, latency: aloneLatency },
+        longerLoad: { spans: lastingSpans, elapsedMs: lasting.elapsedMs, latency: lastingLatency, longestMs: lastingLongestMs },
         api: { path: probePath, idle: apiAlone, duringLoad: api },
         raw: { what: raw.what, spans: raw.points, elapsedMs: raw.elapsedMs, spansPerSecond: raw.pointsPerSecond, latency: rawLatency },
       },

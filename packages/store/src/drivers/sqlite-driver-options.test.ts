@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import Database from 'better-sqlite3';
@@ -89,6 +89,32 @@ describe('SQLite connection options', () => {
       await expect(second).rejects.toThrow(/UNIQUE/);
       expect(await driver.all('SELECT COUNT(*) AS n, MIN(id) AS low, MAX(id) AS high FROM t')).toEqual([{ n: 200, low: 0, high: 199 }]);
     } finally {
+      await driver.close();
+    }
+  });
+
+  it('the first commit after a RESTART checkpoint writes from the start of the WAL file and leaves the file at its size', async () => {
+    const filename = path.join(directory, 'restart.db');
+    const driver = createSqliteDriver({ filename });
+    // The checkpointer thread is mocked here: this connection stands in for it.
+    const checkpointer = new Database(filename);
+    try {
+      await driver.run('CREATE TABLE t (id INTEGER PRIMARY KEY, body BLOB NOT NULL)');
+      const body = Buffer.alloc(1024 * 1024, 7);
+      // More than the 64 MiB the connection used to cut the WAL file back to after a restart.
+      for (let index = 0; index < 72; index += 1) await driver.transaction((executor) => executor.run('INSERT INTO t (body) VALUES (?)', [body]));
+      const grown = statSync(`${filename}-wal`).size;
+      expect(grown).toBeGreaterThan(72 * 1024 * 1024);
+      const [restart] = checkpointer.pragma('wal_checkpoint(RESTART)') as { busy: number; log: number; checkpointed: number }[];
+      expect(restart?.busy).toBe(0);
+      expect(restart?.checkpointed).toBe(restart?.log);
+      await driver.transaction((executor) => executor.run('INSERT INTO t (body) VALUES (?)', [Buffer.from('after')]));
+      // Cutting a WAL of a gigabyte back took 479 ms inside that commit under OTLP ingest.
+      expect(statSync(`${filename}-wal`).size).toBe(grown);
+      expect(checkpointer.pragma('wal_checkpoint(PASSIVE)')).toEqual([{ busy: 0, log: 1, checkpointed: 1 }]);
+      expect(await driver.all('SELECT COUNT(*) AS n, SUM(LENGTH(body)) AS bytes FROM t')).toEqual([{ n: 73, bytes: 72 * 1024 * 1024 + 5 }]);
+    } finally {
+      checkpointer.close();
       await driver.close();
     }
   });

@@ -14,11 +14,21 @@ db.pragma('busy_timeout = 1000');
 let timer;
 const tick = () => {
   try {
-    const [state] = db.pragma('wal_checkpoint(PASSIVE)');
+    let [state] = db.pragma('wal_checkpoint(PASSIVE)');
     // Under steady writes no writer begins while the WAL is fully copied, so none starts it again
     // from its beginning: RESTART makes writers wait while it copies the rest, and the next writer
     // does. The page size is read each time: a new file gets its own only at its first write.
-    if (state.log * db.pragma('page_size', { simple: true }) > workerData.restartAboveBytes) db.pragma('wal_checkpoint(RESTART)');
+    const pageSize = db.pragma('page_size', { simple: true });
+    if (state.log * pageSize > workerData.restartAboveBytes) {
+      // What RESTART copies while writers wait is what they appended since the last pass. More
+      // PASSIVE passes first, each copying what came during the one before, until that is small.
+      for (let pass = 0; pass < workerData.maxCatchUpPasses; pass += 1) {
+        const before = state.log;
+        [state] = db.pragma('wal_checkpoint(PASSIVE)');
+        if ((state.log - before) * pageSize <= workerData.restartLeftBytes) break;
+      }
+      db.pragma('wal_checkpoint(RESTART)');
+    }
   } catch { /* busy: the next tick tries again */ }
   timer = setTimeout(tick, workerData.intervalMs);
 };
@@ -40,11 +50,26 @@ export interface WalCheckpointerOptions {
   intervalMs?: number;
   /** A WAL holding more than this is checkpointed with RESTART (writers wait for it), so that it is reused from its start. Default 1 GiB. */
   restartAboveBytes?: number;
+  /**
+   * Before a RESTART, PASSIVE passes run until one finds at most this much appended since the pass
+   * before it (or `maxCatchUpPasses` have run), so that RESTART has little left to copy while
+   * writers wait. Default 4 MiB.
+   */
+  restartLeftBytes?: number;
+  /** Default 8. */
+  maxCatchUpPasses?: number;
 }
 
 export function startWalCheckpointer(filename: string, options: WalCheckpointerOptions = {}): WalCheckpointer {
   const modulePath = createRequire(import.meta.url).resolve('better-sqlite3');
-  const workerData = { filename, modulePath, intervalMs: options.intervalMs ?? 250, restartAboveBytes: options.restartAboveBytes ?? 1024 * 1024 * 1024 };
+  const workerData = {
+    filename,
+    modulePath,
+    intervalMs: options.intervalMs ?? 250,
+    restartAboveBytes: options.restartAboveBytes ?? 1024 * 1024 * 1024,
+    restartLeftBytes: options.restartLeftBytes ?? 4 * 1024 * 1024,
+    maxCatchUpPasses: options.maxCatchUpPasses ?? 8,
+  };
   const worker = new Worker(workerSource, { eval: true, workerData });
   worker.unref();
   let failed: Error | undefined;
