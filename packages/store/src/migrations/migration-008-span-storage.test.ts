@@ -67,8 +67,11 @@ async function checkMigration(driver: SqlDriver): Promise<void> {
   // Spans as the store wrote them before: raw text whole (the insert of today, with raw put back as it was stored).
   // Today's insert writes generation_daily in the shape of migration 13, so it inserts them without a
   // model, and the model and the daily row (per user, as migration 4 kept them) are put back too.
+  // It also names `gen_seq` (migration 14), so that column is there for it and dropped after.
   const old = [1, 2, 3, 4].flatMap((trace) => traceSpans(trace, t0Us + trace * dayUs));
+  await driver.run('ALTER TABLE spans ADD COLUMN gen_seq BIGINT');
   await createInsertSpans(driver)(old.map((span) => ({ projectId, span: { ...span, model: null } })));
+  await driver.run('ALTER TABLE spans DROP COLUMN gen_seq');
   for (const span of old) {
     await driver.run('UPDATE spans SET raw = ?, model = ? WHERE project_id = ? AND trace_id = ? AND span_id = ?', [JSON.stringify(span.raw), span.model, projectId, span.traceId, span.spanId]);
     if (span.model === null) continue;

@@ -12,6 +12,7 @@ import { migration010MetricBlocks } from './migration-010-metric-blocks.ts';
 import { migration011MetricLogWithoutRunIndex } from './migration-011-metric-log-without-run-index.ts';
 import { migration012MetricBlocksInline } from './migration-012-metric-blocks-inline.ts';
 import { migration013GenerationDailyWithoutUsers } from './migration-013-generation-daily-without-users.ts';
+import { migration014GenerationsBySequence } from './migration-014-generations-by-sequence.ts';
 
 export interface Migration {
   version: number;
@@ -40,6 +41,7 @@ export const migrations: readonly Migration[] = [
   migration011MetricLogWithoutRunIndex,
   migration012MetricBlocksInline,
   migration013GenerationDailyWithoutUsers,
+  migration014GenerationsBySequence,
 ];
 
 const fills: Record<Dialect, Record<string, string>> = {

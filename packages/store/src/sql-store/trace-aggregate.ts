@@ -1,10 +1,11 @@
 import type { AggregateGroup, AggregateRow, TraceStore } from '@keel/spec';
 import type { SqlDriver, SqlValue } from '../drivers/sql-driver.ts';
+import { generationsInWindow } from './span-chunks.ts';
 import { generationStats } from './trace-generation-stats.ts';
 
 const dayUs = 86_400_000_000;
 
-/** Every group expression, and the service filter, reads columns of the covering generations index only (migration 6). */
+/** Every group expression, and the service filter, reads columns of the covering generations index only (migrations 6 and 14). */
 export const groupExpressions: Record<AggregateGroup, string> = {
   model: 'model',
   provider: 'provider',
@@ -24,14 +25,13 @@ export function groupLabel(groupBy: AggregateGroup, value: unknown): string {
 
 /** The WHERE clause over generations (spans that name a model) in the window by span start. */
 export function generationFilter(projectId: number, query: { fromUs: number; toUs: number; model?: string | undefined; promptName?: string | undefined; serviceName?: string | undefined }): { from: string; params: SqlValue[] } {
-  const where = ['project_id = ?', 'model IS NOT NULL', 'start_us >= ?', 'start_us < ?'];
-  const params: SqlValue[] = [projectId, query.fromUs, query.toUs];
+  const { from, where, params } = generationsInWindow(projectId, query.fromUs, query.toUs);
   pushModelAndPromptFilters(where, params, query);
   if (query.serviceName !== undefined) {
     where.push('service_name = ?');
     params.push(query.serviceName);
   }
-  return { from: `FROM spans WHERE ${where.join(' AND ')}`, params };
+  return { from: `${from} WHERE ${where.join(' AND ')}`, params };
 }
 
 /** The optional model and prompt filters, on tables that name them `model` and `prompt_name`. */

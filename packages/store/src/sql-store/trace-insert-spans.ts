@@ -3,8 +3,9 @@ import type { SqlDriver, SqlExecutor, SqlValue } from '../drivers/sql-driver.ts'
 import { packSpanRaw, pushSpanParams, spanColumns } from './trace-span-row.ts';
 import { summarizeSpans, upsertTraceSummaries } from './trace-summaries.ts';
 import { applyGenerationDaily, type GenerationContribution } from './generation-daily.ts';
+import { sequenceGenerations } from './span-chunks.ts';
 
-// 500 rows x 32 columns = 16,000 parameters: under SQLite's 32,766 and PostgreSQL's 65,535.
+// 500 rows x 33 columns = 16,500 parameters: under SQLite's 32,766 and PostgreSQL's 65,535.
 // Chunks come in a few fixed sizes, so that the driver's prepared statements (cached by their SQL
 // text) are reused instead of preparing a new multi-row INSERT for every batch length.
 const chunkSizes = [500, 256, 128, 64, 32, 16, 8, 4, 2, 1] as const;
@@ -28,9 +29,9 @@ type SpanToInsert = ProjectSpan | PackedProjectSpan;
 const spanKey = (item: SpanToInsert): string => `${item.projectId}/${item.span.traceId}/${item.span.spanId}`;
 
 /** The spans of `chunk` that the insert actually stored; a span already there (an exporter's retry) is not. */
-async function insertChunk(tx: SqlExecutor, chunk: readonly SpanToInsert[]): Promise<readonly SpanToInsert[]> {
+async function insertChunk(tx: SqlExecutor, chunk: readonly SpanToInsert[], seqs: ReadonlyMap<SpanToInsert, number>): Promise<readonly SpanToInsert[]> {
   const params: SqlValue[] = [];
-  for (const item of chunk) pushSpanParams(params, item.projectId, item.span, 'rawText' in item ? item.rawText : packSpanRaw(item.span));
+  for (const item of chunk) pushSpanParams(params, item.projectId, item.span, 'rawText' in item ? item.rawText : packSpanRaw(item.span), seqs.get(item) ?? null);
   // Usually every span is new: then the rows inserted are the chunk itself, and RETURNING would
   // only cost time. When some span was already stored, undo the chunk and insert it again with
   // RETURNING, so that the summaries never count a span twice.
@@ -58,10 +59,12 @@ export function createInsertSpans(db: SqlDriver): TraceStore['insertSpans'] {
     }
     const sorted = [...unique.entries()].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, item]) => item);
     await db.transaction(async (tx) => {
+      // A span that is already stored leaves its number unused; the chunks still cover it.
+      const seqs = await sequenceGenerations(tx, sorted);
       const inserted: SpanToInsert[] = [];
       let start = 0;
       for (const length of chunkLengths(sorted.length)) {
-        inserted.push(...(await insertChunk(tx, sorted.slice(start, start + length))));
+        inserted.push(...(await insertChunk(tx, sorted.slice(start, start + length), seqs)));
         start += length;
       }
       await upsertTraceSummaries(tx, summarizeSpans(inserted));

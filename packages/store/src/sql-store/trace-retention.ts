@@ -3,6 +3,7 @@ import type { SqlDriver } from '../drivers/sql-driver.ts';
 import { placeholders } from './compile-comparison.ts';
 import { recomputeTraceSummaries } from './trace-summaries.ts';
 import { applyGenerationDaily, contributionFromRow, type GenerationContribution } from './generation-daily.ts';
+import { deleteChunksBefore } from './span-chunks.ts';
 
 // Each chunk is its own short transaction, so ingest (which waits for SQLite's one writer) never
 // waits long behind the retention job.
@@ -23,6 +24,8 @@ export function createDeleteSpansBefore(db: SqlDriver): TraceStore['deleteSpansB
            ) RETURNING project_id, trace_id, start_us, model, provider, prompt_name, prompt_version, input_tokens, output_tokens, cost`,
           [projectId, beforeUs, beforeUs, count],
         );
+        // No span before the cut is left: nor are generations in the chunks before it.
+        if (rows.length < count) await deleteChunksBefore(tx, projectId, beforeUs);
         const traceIds = [...new Set(rows.map((row) => String(row.trace_id)))].sort();
         if (traceIds.length === 0) return 0;
         await recomputeTraceSummaries(tx, projectId, traceIds);

@@ -2,11 +2,14 @@ import type { PackedProjectSpan, ProjectSpan, SpanKind, SpanRecord, SpanStatus }
 import type { SqlRow, SqlValue } from '../drivers/sql-driver.ts';
 import { packRawText, unpackRawText } from './trace-raw-text.ts';
 
-/** Columns of `spans` in insert order; project_id first. `gateway_key` came later (migration 6), so it sits after the heavy columns in the table. */
+/**
+ * Columns of `spans` in insert order; project_id first. `gateway_key` (migration 6) and `gen_seq`
+ * (migration 14) came later, so they sit after the heavy columns in the table.
+ */
 export const spanColumns = [
   'project_id', 'trace_id', 'span_id', 'parent_span_id', 'name', 'kind', 'start_us', 'end_us', 'latency_ms', 'status', 'status_message',
   'service_name', 'provider', 'request_model', 'response_model', 'model', 'input_tokens', 'output_tokens', 'cached_input_tokens', 'cost',
-  'cost_source', 'ttft_ms', 'session_id', 'user_id', 'prompt_name', 'prompt_version', 'gateway_key', 'mapper_version', 'tags', 'input', 'output', 'raw',
+  'cost_source', 'ttft_ms', 'session_id', 'user_id', 'prompt_name', 'prompt_version', 'gateway_key', 'mapper_version', 'tags', 'input', 'output', 'raw', 'gen_seq',
 ] as const;
 
 /**
@@ -24,13 +27,16 @@ export function packProjectSpan({ projectId, span }: ProjectSpan): PackedProject
   return { projectId, span: rest, rawText: packSpanRaw(span) };
 }
 
-/** Appends one span's values to `params`, in `spanColumns` order; `rawText` is `packSpanRaw` of the whole span. */
-export function pushSpanParams(params: SqlValue[], projectId: number, span: Omit<SpanRecord, 'raw'>, rawText: string): void {
+/**
+ * Appends one span's values to `params`, in `spanColumns` order; `rawText` is `packSpanRaw` of the
+ * whole span, `genSeq` its number in the generations index (null when it names no model).
+ */
+export function pushSpanParams(params: SqlValue[], projectId: number, span: Omit<SpanRecord, 'raw'>, rawText: string, genSeq: number | null): void {
   params.push(
     projectId, span.traceId, span.spanId, span.parentSpanId, span.name, span.kind, span.startUs, span.endUs, span.latencyMs, span.status, span.statusMessage,
     span.serviceName, span.provider, span.requestModel, span.responseModel, span.model, span.inputTokens, span.outputTokens, span.cachedInputTokens, span.cost,
     span.costSource, span.timeToFirstTokenMs, span.sessionId, span.userId, span.promptName, span.promptVersion, span.gatewayKey, span.mapperVersion,
-    JSON.stringify(span.tags), span.input, span.output, rawText,
+    JSON.stringify(span.tags), span.input, span.output, rawText, genSeq,
   );
 }
 

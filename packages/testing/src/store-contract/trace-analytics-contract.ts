@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { AggregateRow, KeelStore, NewScore, SpanRecord, TraceSettings } from '@keel/spec';
 import { collectPages, expectCode, newProject, type OpenStore, useStore } from './contract-helpers.ts';
@@ -184,6 +185,53 @@ export function describeTraceAnalyticsContract(open: OpenStore): void {
       expect(await store().costTotals(p, { ...window, groupBy: ['model', 'day'] })).toEqual([{ groups: ['gpt-4o', '2025-01-02'], count: 1, inputTokens: 4, outputTokens: 4, cost: 0.125 }]);
       expect(await store().deleteSpansBefore(p, t0Us + 2 * dayUs, 100)).toBe(1);
       expect(await store().costTotals(p, { fromUs: t0Us - 5 * dayUs, toUs: t0Us + 5 * dayUs, groupBy: ['model'] })).toEqual([]);
+    });
+
+    it('finds every generation in any window, however late, early or out of order its spans arrive (ADR 0020)', async () => {
+      const hourUs = 3_600_000_000;
+      // Most spans near a clock that moves on with each batch, as live traffic is; some hours or days off.
+      const planned = fc.record({
+        batch: fc.nat(5),
+        offset: fc.oneof(
+          { arbitrary: fc.integer({ min: -30 * 60_000_000, max: 30 * 60_000_000 }), weight: 3 },
+          { arbitrary: fc.integer({ min: -2 * hourUs, max: 2 * hourUs }), weight: 2 },
+          { arbitrary: fc.integer({ min: -3 * 24 * hourUs, max: 3 * 24 * hourUs }), weight: 1 },
+        ),
+        model: fc.constantFrom('m-a', 'm-b', null),
+        cost: fc.nat(9),
+      });
+      const windowArb = fc.tuple(fc.integer({ min: -4 * 24, max: 4 * 24 }), fc.integer({ min: 1, max: 3 * 24 }), fc.integer({ min: -hourUs, max: hourUs }));
+      // Windows by the hour, and windows whose edges are the starts of two of the spans.
+      const edgesArb = fc.array(fc.tuple(fc.nat(), fc.nat()), { minLength: 1, maxLength: 4 });
+      await fc.assert(fc.asyncProperty(fc.array(planned, { minLength: 1, maxLength: 40 }), fc.array(windowArb, { minLength: 1, maxLength: 3 }), edgesArb, fc.nat(5), async (plans, windows, edges, resent) => {
+        const p = await newProject(store(), 'trace-chunks');
+        const spans = plans.map((plan, index) => {
+          const start = plan.batch * 20 * 60_000_000 + plan.offset;
+          return timed(index + 1, index + 1, start, 10, { model: plan.model, cost: plan.cost, inputTokens: plan.cost, outputTokens: 1, userId: `u-${index % 3}` });
+        });
+        const batches = Array.from({ length: 6 }, (_, batch) => spans.filter((_span, index) => plans[index]?.batch === batch));
+        for (const batch of batches) if (batch.length > 0) await store().insertSpans(inProject(p, batch));
+        // An exporter's retry of one batch adds nothing.
+        await store().insertSpans(inProject(p, batches[resent] ?? []));
+        const starts = spans.map((item) => item.startUs);
+        const bySpans = edges.map(([a, b]) => {
+          const [low, high] = [starts[a % starts.length] ?? t0Us, starts[b % starts.length] ?? t0Us].sort((x, y) => x - y);
+          return { fromUs: low ?? t0Us, toUs: (high ?? t0Us) + 1 };
+        });
+        const byHours = windows.map(([fromHour, hours, shift]) => ({ fromUs: t0Us + fromHour * hourUs + shift, toUs: t0Us + (fromHour + hours) * hourUs + shift }));
+        for (const { fromUs, toUs } of [...byHours, ...bySpans]) {
+          const inWindow = spans.filter((item) => item.model !== null && item.startUs >= fromUs && item.startUs < toUs);
+          const expected = ['m-a', 'm-b'].map((model) => {
+            const mine = inWindow.filter((item) => item.model === model);
+            return { model, count: mine.length, cost: mine.reduce((total, item) => total + (item.cost ?? 0), 0) };
+          }).filter((entry) => entry.count > 0);
+          const byModel = await store().aggregate(p, { fromUs, toUs, groupBy: 'model' });
+          expect(byModel.map((entry) => ({ model: entry.group, count: entry.count, cost: entry.cost }))).toEqual(expected);
+          const byUser = await store().costTotals(p, { fromUs, toUs, groupBy: ['user'] });
+          expect(byUser.reduce((total, entry) => total + entry.count, 0)).toBe(inWindow.length);
+          expect(byUser.reduce((total, entry) => total + entry.inputTokens, 0)).toBe(inWindow.reduce((total, item) => total + (item.inputTokens ?? 0), 0));
+        }
+      }), { numRuns: 25 });
     });
 
     it('computes percentiles exactly, interpolating between ranks', async () => {
