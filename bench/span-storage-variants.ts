@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { statSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
 import Database from 'better-sqlite3';
 import { createSqliteDriver, createSqlStore, runMigrations } from '@keel/store';
@@ -47,6 +47,10 @@ const variants: Variant[] = [
   { name: 'raw whole (message text twice)', row: (row, at) => replaced(row, [[at.column('raw'), at.wholeRaw()]]) },
   { name: 'with spans_by_start', ddl: 'CREATE INDEX spans_by_start ON spans (project_id, start_us)' },
   { name: 'without spans_generations', ddl: 'DROP INDEX spans_generations' },
+  {
+    name: 'generations keyed by start (before migration 14)',
+    ddl: 'DROP INDEX spans_generations; CREATE INDEX spans_generations ON spans (project_id, start_us, model, provider, user_id, prompt_name, prompt_version, service_name, gateway_key, trace_id, latency_ms, cost, input_tokens, output_tokens) WHERE model IS NOT NULL',
+  },
   { name: 'without spans_by_prompt', ddl: 'DROP INDEX spans_by_prompt' },
   { name: 'no input/output columns, raw whole', row: (row, at) => replaced(row, [[at.column('input'), null], [at.column('output'), null], [at.column('raw'), at.wholeRaw()]]) },
   { name: 'random trace ids', row: (row, at) => replaced(row, [[at.column('trace_id'), createHash('md5').update(String(row[at.column('trace_id')])).digest('hex')]]) },
@@ -59,6 +63,18 @@ const variants: Variant[] = [
 interface Outcome {
   spansPerSecond: number;
   bytesPerSpan: number;
+  /** Bytes this process wrote (write calls: WAL frames and checkpoints) per span; NaN where /proc is missing. */
+  writtenPerSpan: number;
+}
+
+/** `wchar` of /proc/self/io: bytes passed to write calls so far, or NaN off Linux. */
+function bytesWritten(): number {
+  try {
+    const match = /^wchar: (\d+)$/m.exec(readFileSync('/proc/self/io', 'utf8'));
+    return match === null ? Number.NaN : Number(match[1]);
+  } catch {
+    return Number.NaN;
+  }
 }
 
 async function freshDatabase(file: string, variant: Variant): Promise<Database.Database> {
@@ -110,12 +126,14 @@ async function runVariant(dir: string, source: KeelSpanRows, variant: Variant, r
     const perTransaction = variant.perTransaction ?? 1;
     const spans = order.reduce((total, rows) => total + rows.length, 0);
     const started = performance.now();
+    const writtenBefore = bytesWritten();
     for (let at = 0; at < order.length; at += perTransaction) insert(order.slice(at, at + perTransaction));
     const elapsedMs = performance.now() - started;
+    const written = bytesWritten() - writtenBefore;
     const stored = (db.prepare('SELECT COUNT(*) AS n FROM spans').get() as { n: number }).n;
     if (stored !== spans) throw new Error(`${variant.name}: stored ${stored} of ${spans} spans`);
     db.pragma('wal_checkpoint(TRUNCATE)');
-    return { spansPerSecond: (spans / elapsedMs) * 1000, bytesPerSpan: statSync(file).size / spans };
+    return { spansPerSecond: (spans / elapsedMs) * 1000, bytesPerSpan: statSync(file).size / spans, writtenPerSpan: written / spans };
   } finally {
     db.close();
   }
@@ -132,7 +150,7 @@ async function runStoreInsert(dir: string, source: KeelSpanRows, run: number): P
     const started = performance.now();
     for (const batch of order) await store.insertSpans(batch.map((item) => ({ projectId: project.id, span: item.span })));
     const elapsedMs = performance.now() - started;
-    return { spansPerSecond: (spans / elapsedMs) * 1000, bytesPerSpan: Number.NaN };
+    return { spansPerSecond: (spans / elapsedMs) * 1000, bytesPerSpan: Number.NaN, writtenPerSpan: Number.NaN };
   } finally {
     await store.close();
   }
@@ -164,9 +182,10 @@ export async function spanStorageVariants(requests = Number(process.env.KEEL_BEN
     const reference = best.get(variants[0]?.name ?? '')?.spansPerSecond ?? Number.NaN;
     printTable(
       `span storage variants (${formatNumber(requests * 100)} spans, 100 per INSERT)`,
-      ['variant', 'spans/s', 'vs as stored now', 'bytes/span on disk'],
+      ['variant', 'spans/s', 'vs as stored now', 'bytes/span on disk', 'bytes written/span'],
       [...best].map(([name, outcome]) => [
-        name, formatNumber(outcome.spansPerSecond), formatPercent((outcome.spansPerSecond / reference) * 100), Number.isNaN(outcome.bytesPerSpan) ? '-' : formatNumber(outcome.bytesPerSpan),
+        name, formatNumber(outcome.spansPerSecond), formatPercent((outcome.spansPerSecond / reference) * 100),
+        Number.isNaN(outcome.bytesPerSpan) ? '-' : formatNumber(outcome.bytesPerSpan), Number.isNaN(outcome.writtenPerSpan) ? '-' : formatNumber(outcome.writtenPerSpan),
       ]),
     );
   } finally {
