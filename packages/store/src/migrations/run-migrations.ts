@@ -18,7 +18,7 @@ export interface Migration {
   version: number;
   name: string;
   sql: string;
-  /** Statements run after `sql` on SQLite only (planner statistics, which PostgreSQL gathers itself). */
+  /** Statements run after `sql` on SQLite only (planner statistics, which PostgreSQL gathers itself, and what only SQLite needs). */
   sqliteOnly?: string;
   /** Statements run after `sql` on PostgreSQL only (where the dialects' DDL differs). */
   postgresOnly?: string;

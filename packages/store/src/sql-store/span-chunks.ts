@@ -1,8 +1,9 @@
-import type { SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
+import type { Dialect, SqlExecutor, SqlValue } from '../drivers/sql-driver.ts';
 
 /**
- * Generations are indexed by `gen_seq`, a number given at insert, so that new index entries go at
- * the ends of the index instead of all over it (ADR 0020). `span_chunks` says which span starts a
+ * On SQLite, generations are indexed by `gen_seq`, a number given at insert, so that new index
+ * entries go at the ends of the index instead of all over it (ADR 0020). PostgreSQL, whose WAL
+ * logs rows rather than whole pages, keeps the index by start and leaves `gen_seq` empty. `span_chunks` says which span starts a
  * range of `gen_seq` holds: a query for a time window reads the chunks that overlap it and, in
  * each, a range of the index. A chunk covers at most this much time from its earliest start to its
  * latest, so a window reads at most about this much more than it needs at either edge.
@@ -30,9 +31,6 @@ interface StoredChunk extends Chunk {
 
 const values = (chunk: Chunk): string => `${chunk.seqLo} ${chunk.seqHi} ${chunk.startLo} ${chunk.startHi}`;
 
-// Arbitrary: the class of PostgreSQL advisory locks that serialize numbering per project.
-const lockClass = 7734002;
-
 const fits = (chunk: Chunk, startUs: number): boolean => Math.max(chunk.startHi, startUs) - Math.min(chunk.startLo, startUs) <= chunkSpanUs;
 
 const widen = (chunk: Chunk, startUs: number): void => {
@@ -55,7 +53,6 @@ async function endChunk(tx: SqlExecutor, projectId: number, order: 'ASC' | 'DESC
  * a chunk of its own between two of live traffic, so both ends of the index only ever grow.
  */
 async function sequenceProject(tx: SqlExecutor, projectId: number, generations: readonly SequencedSpan[], seqs: Map<SequencedSpan, number>): Promise<void> {
-  if (tx.dialect === 'postgres') await tx.all('SELECT pg_advisory_xact_lock(?, ?)', [lockClass, projectId]);
   const storedTop = await endChunk(tx, projectId, 'DESC');
   const storedBottom = storedTop === undefined ? undefined : await endChunk(tx, projectId, 'ASC');
   // One stored chunk is both ends: one object, so that growing it up and down is one update.
@@ -98,10 +95,13 @@ async function sequenceProject(tx: SqlExecutor, projectId: number, generations: 
 
 /**
  * The `gen_seq` of each generation (span with a model) in `spans`, numbered after what is already
- * stored, with `span_chunks` updated to cover them. Runs inside the insert's transaction; on
- * PostgreSQL an advisory lock per project keeps two servers from numbering at once.
+ * stored, with `span_chunks` updated to cover them; inside the insert's transaction, whose write
+ * lock keeps two connections from numbering at once. On PostgreSQL none: there two servers would
+ * have to take turns for every insert into a project (a lock held until commit), which halved the
+ * ingest of two servers into one project (ADR 0020).
  */
 export async function sequenceGenerations<T extends SequencedSpan>(tx: SqlExecutor, spans: readonly T[]): Promise<Map<T, number>> {
+  if (tx.dialect === 'postgres') return new Map();
   const byProject = new Map<number, T[]>();
   for (const item of spans) {
     if (item.span.model === null) continue;
@@ -110,17 +110,20 @@ export async function sequenceGenerations<T extends SequencedSpan>(tx: SqlExecut
     else list.push(item);
   }
   const seqs = new Map<SequencedSpan, number>();
-  // In order of project, so that PostgreSQL transactions take the advisory locks in one order.
-  for (const projectId of [...byProject.keys()].sort((a, b) => a - b)) await sequenceProject(tx, projectId, byProject.get(projectId) ?? [], seqs);
+  for (const [projectId, generations] of byProject) await sequenceProject(tx, projectId, generations, seqs);
   return seqs as Map<T, number>;
 }
 
 /**
- * The FROM ... WHERE clause over the generations that started in [fromUs, toUs): the chunks that
- * overlap the window, joined to the index range each covers. Columns of `spans` are unqualified
- * names in the rest of the query; `span_chunks` names none of them.
+ * The FROM ... WHERE clause over the generations that started in [fromUs, toUs). On SQLite, the
+ * chunks that overlap the window, joined to the index range each covers; on PostgreSQL, a range of
+ * the index by start. Columns of `spans` are unqualified names in the rest of the query;
+ * `span_chunks` names none of them.
  */
-export function generationsInWindow(projectId: number, fromUs: number, toUs: number): { from: string; where: string[]; params: SqlValue[] } {
+export function generationsInWindow(dialect: Dialect, projectId: number, fromUs: number, toUs: number): { from: string; where: string[]; params: SqlValue[] } {
+  if (dialect === 'postgres') {
+    return { from: 'FROM spans', where: ['project_id = ?', 'model IS NOT NULL', 'start_us >= ?', 'start_us < ?'], params: [projectId, fromUs, toUs] };
+  }
   return {
     from: 'FROM span_chunks c JOIN spans ON spans.project_id = c.project_id AND spans.gen_seq >= c.seq_lo AND spans.gen_seq <= c.seq_hi',
     where: ['c.project_id = ?', 'c.start_lo < ?', 'c.start_hi >= ?', 'spans.model IS NOT NULL', 'spans.start_us >= ?', 'spans.start_us < ?'],

@@ -1,5 +1,5 @@
 import type { AggregateGroup, AggregateRow, TraceStore } from '@keel/spec';
-import type { SqlDriver, SqlValue } from '../drivers/sql-driver.ts';
+import type { Dialect, SqlDriver, SqlValue } from '../drivers/sql-driver.ts';
 import { generationsInWindow } from './span-chunks.ts';
 import { generationStats } from './trace-generation-stats.ts';
 
@@ -24,8 +24,8 @@ export function groupLabel(groupBy: AggregateGroup, value: unknown): string {
 }
 
 /** The WHERE clause over generations (spans that name a model) in the window by span start. */
-export function generationFilter(projectId: number, query: { fromUs: number; toUs: number; model?: string | undefined; promptName?: string | undefined; serviceName?: string | undefined }): { from: string; params: SqlValue[] } {
-  const { from, where, params } = generationsInWindow(projectId, query.fromUs, query.toUs);
+export function generationFilter(dialect: Dialect, projectId: number, query: { fromUs: number; toUs: number; model?: string | undefined; promptName?: string | undefined; serviceName?: string | undefined }): { from: string; params: SqlValue[] } {
+  const { from, where, params } = generationsInWindow(dialect, projectId, query.fromUs, query.toUs);
   pushModelAndPromptFilters(where, params, query);
   if (query.serviceName !== undefined) {
     where.push('service_name = ?');
@@ -50,7 +50,7 @@ export function pushModelAndPromptFilters(where: string[], params: SqlValue[], q
 export function createAggregate(db: SqlDriver): TraceStore['aggregate'] {
   return async (projectId, query) => {
     const group = groupExpressions[query.groupBy];
-    const { from, params } = generationFilter(projectId, query);
+    const { from, params } = generationFilter(db.dialect, projectId, query);
     const stats = await generationStats(db, { group, from, params });
     const result = stats.map((entry): AggregateRow => ({
       group: groupLabel(query.groupBy, entry.group),

@@ -18,7 +18,7 @@ const sums = (count: string, input: string, output: string, cost: string) => `${
 
 async function fromSpans(db: SqlDriver, projectId: number, query: CostTotalsQuery, fromUs: number, toUs: number): Promise<SqlRow[]> {
   const groups = query.groupBy.map((group, index) => `${groupExpressions[group]} AS g${index}`);
-  const { from, params } = generationFilter(projectId, { ...query, fromUs, toUs });
+  const { from, params } = generationFilter(db.dialect, projectId, { ...query, fromUs, toUs });
   return db.all(`SELECT ${groups.join(', ')}, ${sums('COUNT(*)', 'COALESCE(input_tokens, 0)', 'COALESCE(output_tokens, 0)', 'COALESCE(cost, 0)')} ${from} GROUP BY ${query.groupBy.map((_g, index) => `g${index}`).join(', ')}`, params);
 }
 
