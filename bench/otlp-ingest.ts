@@ -6,6 +6,7 @@ import { type LoadResult, requireNoErrors, runLoad } from './lib/load-generator.
 import { type OtlpBatch, otlpTraceBatches } from './lib/otlp-trace-batches.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
 import { probeIdle, startLatencyProber } from './lib/latency-prober.ts';
+import { otlpFloor } from './lib/otlp-floor.ts';
 import { note } from './lib/progress.ts';
 import { rawSpanInsert } from './lib/raw-span-insert.ts';
 import { type RssSamples, startRssSampler } from './lib/rss-sampler.ts';
@@ -65,6 +66,7 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
   const bodyBytes = all.reduce((total, batch) => total + batch.body.length, 0);
   note(`  encoded ${formatNumber(all.length + warmup.length + alone.length + longer.length)} requests (${formatMb(bodyBytes / 1024 / 1024)} measured) in ${formatNumber(performance.now() - encodeStarted)} ms`);
 
+  const warmupPlan = Array.from({ length: shape.exporters }, (_unused, index) => [warmup[index * 2], warmup[index * 2 + 1]].filter((batch) => batch !== undefined));
   const home = await makeTempDir('otlp-ingest');
   try {
     const server = await startKeelServer({ home });
@@ -75,7 +77,7 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
     let apiIdle: Float64Array;
     let apiDuringLoad: Float64Array;
     try {
-      requireNoErrors('OTLP warm-up', await otlpLoad(server.url, server.apiKey, shape.exporters, Array.from({ length: shape.exporters }, (_unused, index) => [warmup[index * 2], warmup[index * 2 + 1]].filter((batch) => batch !== undefined))));
+      requireNoErrors('OTLP warm-up', await otlpLoad(server.url, server.apiKey, shape.exporters, warmupPlan));
       // A user of the API meanwhile: the same GET, first with nothing else running, then during the load.
       const probeHeaders = { authorization: `Bearer ${server.apiKey}` };
       apiIdle = await probeIdle(server.url, probePath, probeHeaders, 100);
@@ -102,6 +104,10 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
     const spansPerSecond = (spans / load.elapsedMs) * 1000;
     note(`  keel: ${formatNumber(spansPerSecond)} spans/s, all ${formatNumber(check.checked)} acknowledged spans on disk; raw baseline...`);
     const raw = await rawSpanInsert(database, plan.map((batches) => batches.map((batch) => batch.spans)));
+    // What the same client measures on this machine for a server that only decodes and inserts.
+    const floor = await otlpFloor(home, warmupPlan, plan);
+    const floorLatency = summarizeLatencies(floor.latenciesMs);
+    const floorSpansPerSecond = (spans / floor.elapsedMs) * 1000;
 
     const keel = summarizeLatencies(load.latenciesMs);
     const rawLatency = summarizeLatencies(raw.latenciesMs);
@@ -118,7 +124,11 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
       { bench, name: 'Keel as % of raw insert', backend: 'sqlite', value: share, unit: '%', display: formatPercent(share), baseline: rawText },
       { bench, name: 'ack p50', backend: 'sqlite', value: keel.p50Ms, unit: 'ms', display: formatMs(keel.p50Ms), baseline: `raw txn p50 ${formatMs(rawLatency.p50Ms)}` },
       { bench, name: 'ack p95', backend: 'sqlite', value: keel.p95Ms, unit: 'ms', display: formatMs(keel.p95Ms), baseline: `raw txn p95 ${formatMs(rawLatency.p95Ms)}` },
-      { bench, name: 'ack p99', backend: 'sqlite', value: keel.p99Ms, unit: 'ms', display: formatMs(keel.p99Ms), target: { op: '<', value: 50 }, baseline: `raw txn p99 ${formatMs(rawLatency.p99Ms)}` },
+      { bench, name: 'ack p99', backend: 'sqlite', value: keel.p99Ms, unit: 'ms', display: formatMs(keel.p99Ms), target: { op: '<', value: 50 }, baseline: `raw txn p99 ${formatMs(rawLatency.p99Ms)}; floor server p99 ${formatMs(floorLatency.p99Ms)}` },
+      {
+        bench, name: 'floor server: spans/s', backend: 'sqlite', value: floorSpansPerSecond, unit: 'spans/s', display: formatNumber(floorSpansPerSecond),
+        baseline: `node:http + Keel's protobuf decoder + one INSERT per request, one thread, no checkpoints; same client, warm-up and requests: ack p50 ${formatMs(floorLatency.p50Ms)}, p95 ${formatMs(floorLatency.p95Ms)}, p99 ${formatMs(floorLatency.p99Ms)}`,
+      },
       { bench, name: 'ack p50, 1 exporter', backend: 'sqlite', value: aloneLatency.p50Ms, unit: 'ms', display: formatMs(aloneLatency.p50Ms), baseline: `1 exporter: ${formatNumber((single.completed * shape.batchSize * 1000) / single.elapsedMs)} spans/s, p95 ${formatMs(aloneLatency.p95Ms)}` },
       {
         bench, name: 'ack p99 / longest, longer load', backend: 'sqlite', value: lastingLatency.p99Ms, unit: 'ms', display: `${formatMs(lastingLatency.p99Ms)} / ${formatMs(lastingLatency.maxMs)}`,
@@ -145,6 +155,7 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
         longerLoad: { spans: lastingSpans, elapsedMs: lasting.elapsedMs, latency: lastingLatency },
         api: { path: probePath, idle: apiAlone, duringLoad: api },
         raw: { what: raw.what, spans: raw.points, elapsedMs: raw.elapsedMs, spansPerSecond: raw.pointsPerSecond, latency: rawLatency },
+        floorServer: { elapsedMs: floor.elapsedMs, spansPerSecond: floorSpansPerSecond, latency: floorLatency },
       },
     };
     await writeResult(result.name, result);
