@@ -1,4 +1,5 @@
 import type http from 'node:http';
+import { collectGarbage } from './collect-garbage.ts';
 import { httpRequest, keepAliveAgent } from './http-request.ts';
 
 export interface LoadRequest {
@@ -34,10 +35,12 @@ export interface LoadResult {
 
 /**
  * A closed-loop load generator: `concurrency` workers, each with its own keep-alive connection,
- * send one request, wait for the whole answer, send the next. Stops on count or duration.
+ * send one request, wait for the whole answer, send the next. Stops on count or duration. The bench
+ * process collects its garbage first (`collectGarbage`).
  */
 export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   if ((options.requests === undefined) === (options.durationMs === undefined)) throw new Error('runLoad needs exactly one of requests and durationMs');
+  collectGarbage();
   const agent = keepAliveAgent(options.concurrency);
   const url = new URL(options.baseUrl);
   const expect = options.expectStatus ?? 200;

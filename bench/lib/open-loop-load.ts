@@ -1,3 +1,4 @@
+import { collectGarbage } from './collect-garbage.ts';
 import type http from 'node:http';
 import { httpRequest, keepAliveAgent } from './http-request.ts';
 import type { LoadRequest } from './load-generator.ts';
@@ -51,6 +52,7 @@ const sleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout
  * exporters. In-flight requests are capped (a client has finite sockets); the excess is counted.
  */
 export async function runOpenLoop(options: OpenLoopOptions): Promise<OpenLoopResult> {
+  collectGarbage();
   const agent = keepAliveAgent(options.maxInFlight);
   const url = new URL(options.baseUrl);
   const statuses: Record<number, number> = {};
