@@ -2,10 +2,11 @@ import path from 'node:path';
 import { type BenchResult, type Figure, printFigures } from './lib/figure.ts';
 import { formatMb, formatMs, formatNumber, formatPercent } from './lib/format-number.ts';
 import { startKeelServer } from './lib/keel-server.ts';
-import { type LoadResult, requireNoErrors, runLoad } from './lib/load-generator.ts';
+import { type LoadResult, requireNoErrors } from './lib/load-generator.ts';
 import { type OtlpBatch, otlpTraceBatches } from './lib/otlp-trace-batches.ts';
 import { summarizeLatencies } from './lib/percentiles.ts';
 import { probeIdle, startLatencyProber } from './lib/latency-prober.ts';
+import { otlpClosedLoop } from './lib/otlp-closed-loop.ts';
 import { otlpFloor } from './lib/otlp-floor.ts';
 import { note } from './lib/progress.ts';
 import { rawSpanInsert } from './lib/raw-span-insert.ts';
@@ -29,18 +30,10 @@ export interface OtlpIngestResult extends BenchResult {
   spansPerSecond: number;
 }
 
-const otlpPath = '/v1/traces';
 /** What the API prober reads during the load: a small authenticated read. */
 const probePath = '/api/v1/projects';
 
-const otlpLoad = (url: string, apiKey: string, exporters: number, bodies: readonly (readonly OtlpBatch[])[]): Promise<LoadResult> =>
-  runLoad({
-    baseUrl: url,
-    concurrency: exporters,
-    requests: bodies.reduce((total, batches) => total + batches.length, 0),
-    headers: { authorization: `Bearer ${apiKey}`, 'content-type': 'application/x-protobuf' },
-    request: (worker, index) => ({ method: 'POST', path: otlpPath, body: bodies[worker]?.[index]?.body ?? Buffer.alloc(0) }),
-  });
+const otlpLoad = (url: string, apiKey: string, bodies: readonly (readonly OtlpBatch[])[]): Promise<LoadResult> => otlpClosedLoop(url, { authorization: `Bearer ${apiKey}` }, bodies);
 
 /**
  * Tracing figure 1: OTLP/HTTP protobuf ingest, `exporters` concurrent exporters each sending batches
@@ -77,19 +70,19 @@ export async function otlpIngest(shape: OtlpIngestShape = defaultOtlpIngestShape
     let apiIdle: Float64Array;
     let apiDuringLoad: Float64Array;
     try {
-      requireNoErrors('OTLP warm-up', await otlpLoad(server.url, server.apiKey, shape.exporters, warmupPlan));
+      requireNoErrors('OTLP warm-up', await otlpLoad(server.url, server.apiKey, warmupPlan));
       // A user of the API meanwhile: the same GET, first with nothing else running, then during the load.
       const probeHeaders = { authorization: `Bearer ${server.apiKey}` };
       apiIdle = await probeIdle(server.url, probePath, probeHeaders, 100);
       const prober = startLatencyProber(server.url, probePath, probeHeaders);
       const sampler = startRssSampler(server.pid, 25);
-      load = await otlpLoad(server.url, server.apiKey, shape.exporters, plan);
+      load = await otlpLoad(server.url, server.apiKey, plan);
       rss = sampler.stop();
       apiDuringLoad = await prober.stop();
       requireNoErrors('OTLP ingest', load);
-      single = await otlpLoad(server.url, server.apiKey, 1, [alone]);
+      single = await otlpLoad(server.url, server.apiKey, [alone]);
       requireNoErrors('OTLP ingest, 1 exporter', single);
-      lasting = await otlpLoad(server.url, server.apiKey, shape.exporters, longerPlan);
+      lasting = await otlpLoad(server.url, server.apiKey, longerPlan);
       requireNoErrors('OTLP ingest, longer load', lasting);
     } finally {
       await server.stop();
