@@ -1,7 +1,7 @@
 export { openStore, type OpenStoreOptions } from './open-store.ts';
 export { parseDatabaseUrl, type DatabaseLocation } from './parse-database-url.ts';
 export { createSqlStore } from './sql-store/create-sql-store.ts';
-export { packProjectSpan } from './sql-store/trace-span-row.ts';
+export { packProjectSpan, packSpanRaw } from './sql-store/trace-span-row.ts';
 export { createSqliteDriver } from './drivers/sqlite-driver.ts';
 export { decodeMetricBlock } from './sql-store/metric-block-codec.ts';
 export type { SqlDriver, SqlExecutor, SqlValue, Dialect } from './drivers/sql-driver.ts';

@@ -1,5 +1,6 @@
-import type { OtlpSpan, PackedProjectSpan } from '@keel/spec';
+import type { OtlpSpan } from '@keel/spec';
 import { z } from 'zod';
+import { type PackedSpanWire, packedSpanWireLength } from './packed-span-wire.ts';
 
 /** What the span writer thread is started with. */
 export const spanWriterDataSchema = z.object({
@@ -14,8 +15,8 @@ export type SpanWriterData = z.infer<typeof spanWriterDataSchema>;
 
 /** Gateway spans come from the gateway of the same process (structured clone), already built as OtlpSpan: the thread masks, maps and prices them. */
 const spansSchema = z.array(z.custom<OtlpSpan>((value) => typeof value === 'object' && value !== null));
-/** Span rows already masked, mapped and priced by the main thread's trace ingest (OTLP requests), their raw records packed there (ADR 0018). */
-const rowsSchema = z.array(z.custom<PackedProjectSpan>((value) => typeof value === 'object' && value !== null && typeof (value as { rawText?: unknown }).rawText === 'string'));
+/** Span rows already masked, mapped and priced by the main thread's trace ingest (OTLP requests), their raw records packed there, as arrays (`packed-span-wire.ts`, ADR 0018). */
+const rowsSchema = z.array(z.custom<PackedSpanWire>((value) => Array.isArray(value) && value.length === packedSpanWireLength && typeof value[0] === 'number' && typeof value[1] === 'string'));
 
 export const toSpanWriterSchema = z.discriminatedUnion('type', [
   z.object({ type: z.literal('ingest'), id: z.number().int(), projectId: z.number().int(), spans: spansSchema }),

@@ -6,6 +6,7 @@ import { type MessagePort, parentPort, workerData } from 'node:worker_threads';
 import { createTraceIngestService, systemClock } from '@keel/core';
 import type { OtlpSpan } from '@keel/spec';
 import { openStore } from '@keel/store';
+import { fromPackedSpanWire } from './packed-span-wire.ts';
 import { type FromSpanWriter, spanWriterDataSchema, toSpanWriterSchema } from './span-writer-protocol.ts';
 
 if (parentPort === null) throw new Error('span-writer-worker runs as a worker thread');
@@ -52,7 +53,7 @@ port.on('message', (raw: unknown) => {
   const message = toSpanWriterSchema.parse(raw);
   if (message.type === 'ingest' || message.type === 'insert') {
     const { id } = message;
-    const work = message.type === 'ingest' ? ingest(message.projectId, message.spans) : store.insertSpans(message.rows);
+    const work = message.type === 'ingest' ? ingest(message.projectId, message.spans) : store.insertSpans(message.rows.map(fromPackedSpanWire));
     track(work.then(
       () => reply({ type: 'written', id }),
       (error: unknown) => reply({ type: 'failed', id, message: error instanceof Error ? error.message : String(error) }),

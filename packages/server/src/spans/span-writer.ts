@@ -3,8 +3,9 @@ import { fileURLToPath } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type pino from 'pino';
 import type { OtlpSpan, ProjectSpan } from '@keel/spec';
-import { isSharedSqliteFile, packProjectSpan, parseDatabaseUrl, workerScript } from '@keel/store';
+import { isSharedSqliteFile, parseDatabaseUrl, workerScript } from '@keel/store';
 import { z } from 'zod';
+import { toPackedSpanWire } from './packed-span-wire.ts';
 import { fromSpanWriterSchema, type SpanWriterData, type ToSpanWriter } from './span-writer-protocol.ts';
 
 export interface SpanWriterOptions extends SpanWriterData {
@@ -155,7 +156,7 @@ export function startSpanWriter(options: SpanWriterOptions): SpanWriter {
 
   return {
     ingest: (projectId, spans) => send(spans.length, (id) => ({ type: 'ingest', id, projectId, spans })),
-    insertSpans: (rows) => send(rows.length, (id) => ({ type: 'insert', id, rows: rows.map(packProjectSpan) })),
+    insertSpans: (rows) => send(rows.length, (id) => ({ type: 'insert', id, rows: rows.map(toPackedSpanWire) })),
     invalidateSettings(projectId) {
       // No thread: the next one reads every project's settings afresh.
       if (thread !== undefined) post(thread, { type: 'invalidate', projectId });

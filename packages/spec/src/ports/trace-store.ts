@@ -23,8 +23,9 @@ export interface ProjectSpan {
 
 /**
  * A span whose raw record was already turned into the text the store keeps for it (the store's
- * `packProjectSpan`), sent without the record: the span writer's main thread packs spans before it hands
- * them to the thread, which then neither copies nor packs the nested object (ADR 0018).
+ * `packSpanRaw`), without the record: the span writer's main thread packs spans before it hands
+ * them to the thread (as arrays, `packed-span-wire.ts` in the server), which then neither copies nor
+ * packs the nested object (ADR 0018).
  */
 export interface PackedProjectSpan {
   projectId: number;
