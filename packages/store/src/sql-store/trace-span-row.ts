@@ -21,7 +21,7 @@ export function packSpanRaw(span: SpanRecord): string {
   return packRawText(span.raw, span.input, span.output);
 }
 
-/** `row` as the span writer thread receives it: its raw record packed by `packSpanRaw`, and left out (ADR 0018). */
+/** `row` with its raw record packed by `packSpanRaw` and left out, as `insertSpans` also takes it (ADR 0018; the span writer thread receives it as an array, `packed-span-wire.ts` in the server). */
 export function packProjectSpan({ projectId, span }: ProjectSpan): PackedProjectSpan {
   const { raw: _unsent, ...rest } = span;
   return { projectId, span: rest, rawText: packSpanRaw(span) };
