@@ -40,9 +40,20 @@ export async function createSqlStore(driver: SqlDriver, options: SqlStoreOptions
       metricLog = startMetricCompactor(driver, { ...options.metricCompactor, ...(options.metricLog === undefined ? {} : { metricLog: options.metricLog }) });
     }
   }
+  const runs = createRunQueries(driver);
+  const log = metricLog;
   const tracking = {
     ...createExperimentQueries(driver),
-    ...createRunQueries(driver),
+    ...runs,
+    // A new run is about to log metrics: the log readies its compaction now (metric-log.ts, prepare).
+    ...(log === undefined
+      ? {}
+      : {
+          createRun: (...args: Parameters<typeof runs.createRun>) => {
+            log.prepare();
+            return runs.createRun(...args);
+          },
+        }),
     searchRuns: createRunSearch(driver),
     ...createMetricHistoryQueries(driver),
   };

@@ -9,7 +9,9 @@ export const metricCompactorDataSchema = z.object({
     chunkPoints: z.number().int().positive().optional(),
     keyGroupPoints: z.number().int().positive().optional(),
     delayMs: z.number().nonnegative().optional(),
+    quietMs: z.number().nonnegative().optional(),
     eagerPoints: z.number().int().positive().optional(),
+    passPoints: z.number().int().positive().optional(),
     maxPendingPoints: z.number().int().positive().optional(),
   }),
 });

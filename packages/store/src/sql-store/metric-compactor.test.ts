@@ -88,12 +88,29 @@ async function pendingPoints(driver: SqlDriver): Promise<number> {
 const writesToMetrics = (statements: readonly string[]): string[] => statements.filter((sql) => /^(INSERT|UPDATE|DELETE)\b[^;]*\b(metric_blocks|metric_rollups|latest_metrics)\b/s.test(sql.trim()) || sql.startsWith('DELETE FROM metric_log'));
 
 describe('metric compactor thread (SQLite)', () => {
+  it('starts with the first run created, not before: a store that tracks no runs keeps no thread', async () => {
+    const opened = await open(newFile());
+    try {
+      const project = await opened.store.createProject('p', 1);
+      const experimentId = await opened.store.createExperiment(project.id, { name: 'e', artifactLocation: 'file:///a', tags: [], now: 1 });
+      expect(opened.workers).toHaveLength(0);
+      const run = await opened.store.createRun(project.id, { runId: 'b'.repeat(32), experimentId, runName: 'r', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r' });
+      expect(run.info.runId).toBe('b'.repeat(32));
+      expect(opened.workers).toHaveLength(1);
+      // A second run does not start another.
+      await opened.store.createRun(project.id, { runId: 'c'.repeat(32), experimentId, runName: 'r2', userId: 'u', startTime: 1, tags: [], artifactUri: () => 'file:///a/r2' });
+      expect(opened.workers).toHaveLength(1);
+    } finally {
+      await opened.store.close();
+    }
+  });
+
   it('compacts in its own thread: reads drain the log through it, and the event loop writes no block, rollup or latest value', async () => {
     const f = await fixture();
     try {
-      // No thread until metrics are logged: reads of an empty log need none.
+      // Creating the run started the thread (below); reads of an empty log need no round trip to it.
       expect(await history(f, 'loss')).toEqual([]);
-      expect(f.workers).toHaveLength(0);
+      expect(f.workers).toHaveLength(1);
       await logMetrics(f, [metric('loss', 3, 0), metric('loss', 2, 1), metric('acc', 0.5, 1)]);
       await logMetrics(f, [metric('loss', 1, 2), metric('acc', 0.75, 2)]);
       expect(await pendingPoints(f.driver)).toBe(5);

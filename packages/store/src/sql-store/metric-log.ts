@@ -14,8 +14,17 @@ export interface MetricLogOptions {
   keyGroupPoints?: number;
   /** How long the first pending batch waits for others before the background compaction. */
   delayMs?: number;
+  /**
+   * When set, the background compaction waits for a lull: it starts once no batch has been appended
+   * for this long (and `delayMs` after the first pending one at the latest), then drains the log in
+   * back-to-back passes. A burst of appends is then compacted after it, not while it is answered
+   * (ADR 0016, amendment "compaction after a burst").
+   */
+  quietMs?: number;
   /** Pending points at which the background compaction starts without waiting. */
   eagerPoints?: number;
+  /** Points read by one compaction pass at most (its memory): `eagerPoints` when absent. */
+  passPoints?: number;
   /** Pending points at which appends wait for compaction (backpressure). */
   maxPendingPoints?: number;
 }
@@ -31,6 +40,8 @@ export interface MetricLogHooks {
 export interface MetricLog {
   /** Appends one batch's metrics inside the caller's transaction. */
   append(tx: SqlExecutor, runPk: number, metrics: readonly Metric[]): Promise<void>;
+  /** Readies what compaction runs on before the first append (the compactor thread boots). */
+  prepare(): void;
   /** Tells the log that a transaction holding `points` appended points committed. */
   appended(points: number): void;
   /** Waits, compacting, while the backlog is over its bound. */
@@ -87,9 +98,25 @@ export async function appendToMetricLog(tx: SqlExecutor, runPk: number, metrics:
  */
 export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, hooks: MetricLogHooks = {}): MetricLog {
   const { chunkPoints, delayMs, eagerPoints, maxPendingPoints } = { ...metricLogDefaults, ...options };
-  const { keyGroupPoints } = options;
+  const { keyGroupPoints, quietMs } = options;
+  const passPoints = options.passPoints ?? eagerPoints;
   let pendingPoints = 0;
   let cancelTimer: (() => void) | undefined;
+  /** When the timer set by `schedule` fires (performance.now()); Infinity when none is set. */
+  let timerDue = Number.POSITIVE_INFINITY;
+  /** When the oldest batch not yet compacted was appended, and the latest one (quietMs only). */
+  let firstPendingAt: number | undefined;
+  let lastAppendAt = 0;
+  /** Points written by compaction so far, in this process. */
+  let compactedPoints = 0;
+  /**
+   * With quietMs: a compaction started, and goes on pass after pass until it has written the
+   * backlog it found (`target` points counted from `from`); batches appended meanwhile wait for
+   * the next lull.
+   */
+  let drain: { from: number; target: number } | undefined;
+  /** After a failed pass, the next background one waits `delayMs`, lull or not. */
+  let notBefore = 0;
   let running: Promise<void> | undefined;
   let closed = false;
   // Points per log row, learnt from the rows read: how many rows a pass reads per query.
@@ -104,19 +131,22 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
 
   /**
    * Writes the points of one run's log rows (at most about `chunkPoints`): decoded before any
-   * transaction, then in one transaction, or in one per group of keys (`keyGroupPoints`).
+   * transaction, then in one transaction, or in one per group of keys (`keyGroupPoints`) while
+   * appends may be waiting for the write lock. With quietMs, that is while the last append is more
+   * recent than quietMs: in a lull, one transaction commits fewer pages than several.
    */
   const compactRun = async (runPk: number, payloads: readonly unknown[]): Promise<void> => {
     const metrics: Metric[] = [];
     for (const payload of payloads) decodeMetricLog(payload, metrics);
-    for (const group of keyGroupPoints === undefined ? [metrics] : groupByKey(metrics, keyGroupPoints)) {
+    const split = keyGroupPoints !== undefined && (quietMs === undefined || performance.now() - lastAppendAt < quietMs);
+    for (const group of split ? groupByKey(metrics, keyGroupPoints) : [metrics]) {
       hooks.beforeTransaction?.();
       await db.transaction((tx) => writeMetrics(tx, runPk, group));
     }
   };
 
   /**
-   * One pass: reads the oldest rows with id <= upTo (about `eagerPoints` points at most), groups
+   * One pass: reads the oldest rows with id <= upTo (about `passPoints` points at most), groups
    * them by run, writes each run's points in transactions of at most `chunkPoints` points, so that a
    * transaction writes one run's pages (its COMMIT stays short) and appends commit between them, then
    * deletes the rows it read in one statement. A row is deleted only after its points are written;
@@ -129,10 +159,10 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
     let points = 0;
     let rows = 0;
     let lastId = 0;
-    // Pages of rows until the pass holds `eagerPoints` points: its memory and the time its rows
+    // Pages of rows until the pass holds `passPoints` points: its memory and the time its rows
     // wait for their delete stay bounded whether a row is a batch of 10 points or of 10,000.
-    while (points < eagerPoints) {
-      const limit = Math.min(pageRows, Math.max(1, Math.ceil((eagerPoints - points) / pointsPerRow)));
+    while (points < passPoints) {
+      const limit = Math.min(pageRows, Math.max(1, Math.ceil((passPoints - points) / pointsPerRow)));
       const page = await db.all('SELECT id, run_pk, points, payload FROM metric_log WHERE id > ? AND id <= ? ORDER BY id LIMIT ?', [lastId, upTo, limit]);
       let pagePoints = 0;
       for (const row of page) {
@@ -155,12 +185,14 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
     }
     if (rows === 0) {
       pendingPoints = 0;
+      firstPendingAt = undefined;
       return 0;
     }
     for (const [runPk, chunks] of runs) {
       for (const chunk of chunks) {
         await compactRun(runPk, chunk.payloads);
         hooks.onCompacted?.(chunk.points);
+        compactedPoints += chunk.points;
         // Written: appends waiting for the backlog to shrink may go on before the pass ends.
         pendingPoints = Math.max(0, pendingPoints - chunk.points);
         progressed();
@@ -183,27 +215,53 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
     return next;
   };
 
+  /** When the next background pass is due (performance.now()): now once eager or draining. */
+  const draining = (): boolean => drain !== undefined && compactedPoints - drain.from < drain.target;
+  const dueAt = (now: number): number => {
+    if (quietMs === undefined) return pendingPoints >= eagerPoints ? now : now + delayMs;
+    if (draining() || pendingPoints >= eagerPoints) return Math.max(now, notBefore);
+    const latest = (firstPendingAt ?? now) + delayMs;
+    return Math.max(Math.min(latest, lastAppendAt + quietMs), notBefore);
+  };
+
   const schedule = (): void => {
-    if (closed || running !== undefined || cancelTimer !== undefined || pendingPoints === 0) return;
+    if (closed || running !== undefined || pendingPoints === 0) return;
+    const now = performance.now();
+    const due = dueAt(now);
+    // A timer once set stays; waiting for a lull, it moves with each append (or to now, once eager).
+    if (cancelTimer !== undefined && (quietMs === undefined || due === timerDue)) return;
+    cancelTimer?.();
     const tick = (): void => {
       cancelTimer = undefined;
+      timerDue = Number.POSITIVE_INFINITY;
+      if (quietMs !== undefined && !draining()) {
+        // What is pending now is drained; what comes meanwhile counts from now for delayMs.
+        drain = { from: compactedPoints, target: pendingPoints };
+        firstPendingAt = performance.now();
+      }
       running = pass(maxId)
         .then(
-          () => undefined,
+          (rows) => {
+            if (rows === 0) drain = undefined;
+          },
           // A failed compaction (another process holding the write lock past busy_timeout) leaves
           // the rows in the log: the next tick, or the next read, tries again.
-          () => undefined,
+          () => {
+            drain = undefined;
+            notBefore = performance.now() + delayMs;
+          },
         )
         .finally(() => {
           running = undefined;
           schedule();
         });
     };
-    if (pendingPoints >= eagerPoints) {
+    timerDue = due;
+    if (due <= now) {
       const immediate = setImmediate(tick);
       cancelTimer = () => clearImmediate(immediate);
     } else {
-      const timeout = setTimeout(tick, delayMs).unref();
+      const timeout = setTimeout(tick, due - now).unref();
       cancelTimer = () => clearTimeout(timeout);
     }
   };
@@ -217,7 +275,13 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
 
   return {
     append: appendToMetricLog,
+    prepare() {
+      // Nothing to ready: this log compacts on the connection it was given.
+    },
     appended(points) {
+      const now = performance.now();
+      if (pendingPoints === 0) firstPendingAt ??= now;
+      lastAppendAt = now;
       pendingPoints += points;
       schedule();
     },
@@ -234,6 +298,7 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
       closed = true;
       cancelTimer?.();
       cancelTimer = undefined;
+      timerDue = Number.POSITIVE_INFINITY;
       await running;
       await flush();
     },
