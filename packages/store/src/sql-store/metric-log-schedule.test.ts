@@ -1,21 +1,27 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteDriver } from '../drivers/sqlite-driver.ts';
+import type { SqlDriver } from '../drivers/sql-driver.ts';
 import { createSqlStore } from './create-sql-store.ts';
 import { beforeLogDelete, logMetrics, metric, newFile, pendingPoints, removeFiles, seedRun } from './metric-log-fixture.ts';
 import type { MetricLogOptions } from './metric-log.ts';
 
 afterAll(removeFiles);
 
-/** A store whose log counts its passes (each deletes the rows it compacted). */
+/** A store whose log counts its passes (each deletes the rows it compacted) and transactions. */
 async function counted(metricLog: MetricLogOptions) {
   const plain = createSqliteDriver({ filename: newFile() });
-  const counts = { passes: 0 };
-  const store = await createSqlStore(
-    beforeLogDelete(plain, () => {
-      counts.passes += 1;
-    }),
-    { metricLog },
-  );
+  const counts = { passes: 0, transactions: 0 };
+  const deletes = beforeLogDelete(plain, () => {
+    counts.passes += 1;
+  });
+  const driver: SqlDriver = {
+    ...deletes,
+    transaction: (work) => {
+      counts.transactions += 1;
+      return plain.transaction(work);
+    },
+  };
+  const store = await createSqlStore(driver, { metricLog });
   const seeded = await seedRun(store, 'q');
   const log = (batch: number, points = 10) => logMetrics({ store, driver: plain, ...seeded }, Array.from({ length: points }, (_unused, offset) => metric('loss', offset, batch * points + offset)));
   return { store, plain, counts, seeded, log };
@@ -54,6 +60,34 @@ describe('metric log: compaction after a burst (quietMs)', () => {
       expect(await pendingPoints(f.plain)).toBeLessThan(batch * 10);
     } finally {
       await f.store.close();
+    }
+  });
+
+  it('writes a chunk in transactions of whole keys while appends come, and in one transaction in a lull', async () => {
+    // Keys a, b and c, 10 points each over two batches: groups of at most 10 points are [a], [b], [c].
+    const batch = (step: number) => ['a', 'b', 'c'].flatMap((key) => Array.from({ length: 5 }, (_unused, offset) => metric(key, offset, step * 5 + offset)));
+    // A read right after the appends (well within quietMs): one transaction per group.
+    const busy = await counted({ quietMs: 60_000, delayMs: 60_000, eagerPoints: Number.MAX_SAFE_INTEGER, keyGroupPoints: 10 });
+    // The background pass after a lull of 30 ms: one transaction for the run's chunk.
+    const lull = await counted({ quietMs: 30, delayMs: 60_000, eagerPoints: Number.MAX_SAFE_INTEGER, keyGroupPoints: 10 });
+    try {
+      for (const f of [busy, lull]) {
+        for (const step of [0, 1]) await logMetrics({ store: f.store, driver: f.plain, ...f.seeded }, batch(step));
+      }
+      const before = { busy: busy.counts.transactions, lull: lull.counts.transactions };
+      await busy.store.settle();
+      expect(busy.counts.transactions - before.busy).toBe(3);
+      await expect.poll(() => pendingPoints(lull.plain), { timeout: 5_000 }).toBe(0);
+      expect(lull.counts.transactions - before.lull).toBe(1);
+      for (const f of [busy, lull]) {
+        for (const key of ['a', 'b', 'c']) {
+          const history = await f.store.getMetricHistory(f.seeded.projectId, f.seeded.runId, key, { maxResults: 100, pageToken: undefined });
+          expect(history.items.map((point) => point.step)).toEqual(Array.from({ length: 10 }, (_unused, step) => step));
+        }
+      }
+    } finally {
+      await busy.store.close();
+      await lull.store.close();
     }
   });
 

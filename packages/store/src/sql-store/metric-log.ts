@@ -115,6 +115,8 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
    * the next lull.
    */
   let drain: { from: number; target: number } | undefined;
+  /** When a lull started the current drain (performance.now()); Infinity when none did. */
+  let lullSince = Number.POSITIVE_INFINITY;
   /** After a failed pass, the next background one waits `delayMs`, lull or not. */
   let notBefore = 0;
   let running: Promise<void> | undefined;
@@ -132,13 +134,14 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
   /**
    * Writes the points of one run's log rows (at most about `chunkPoints`): decoded before any
    * transaction, then in one transaction, or in one per group of keys (`keyGroupPoints`) while
-   * appends may be waiting for the write lock. With quietMs, that is while the last append is more
-   * recent than quietMs: in a lull, one transaction commits fewer pages than several.
+   * appends may be waiting for the write lock. With quietMs, that is unless a lull started this
+   * drain and no append has come since: then one transaction commits fewer pages than several.
    */
   const compactRun = async (runPk: number, payloads: readonly unknown[]): Promise<void> => {
     const metrics: Metric[] = [];
     for (const payload of payloads) decodeMetricLog(payload, metrics);
-    const split = keyGroupPoints !== undefined && (quietMs === undefined || performance.now() - lastAppendAt < quietMs);
+    const inLull = lullSince !== Number.POSITIVE_INFINITY && lastAppendAt < lullSince;
+    const split = keyGroupPoints !== undefined && !inLull;
     for (const group of split ? groupByKey(metrics, keyGroupPoints) : [metrics]) {
       hooks.beforeTransaction?.();
       await db.transaction((tx) => writeMetrics(tx, runPk, group));
@@ -217,17 +220,18 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
 
   /** When the next background pass is due (performance.now()): now once eager or draining. */
   const draining = (): boolean => drain !== undefined && compactedPoints - drain.from < drain.target;
-  const dueAt = (now: number): number => {
-    if (quietMs === undefined) return pendingPoints >= eagerPoints ? now : now + delayMs;
-    if (draining() || pendingPoints >= eagerPoints) return Math.max(now, notBefore);
+  const dueAt = (now: number): { due: number; lull: boolean } => {
+    if (quietMs === undefined) return { due: pendingPoints >= eagerPoints ? now : now + delayMs, lull: false };
+    if (draining() || pendingPoints >= eagerPoints) return { due: Math.max(now, notBefore), lull: false };
     const latest = (firstPendingAt ?? now) + delayMs;
-    return Math.max(Math.min(latest, lastAppendAt + quietMs), notBefore);
+    const quiet = lastAppendAt + quietMs;
+    return { due: Math.max(Math.min(latest, quiet), notBefore), lull: quiet <= latest };
   };
 
   const schedule = (): void => {
     if (closed || running !== undefined || pendingPoints === 0) return;
     const now = performance.now();
-    const due = dueAt(now);
+    const { due, lull } = dueAt(now);
     // A timer once set stays; waiting for a lull, it moves with each append (or to now, once eager).
     if (cancelTimer !== undefined && (quietMs === undefined || due === timerDue)) return;
     cancelTimer?.();
@@ -236,8 +240,10 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
       timerDue = Number.POSITIVE_INFINITY;
       if (quietMs !== undefined && !draining()) {
         // What is pending now is drained; what comes meanwhile counts from now for delayMs.
+        const now = performance.now();
         drain = { from: compactedPoints, target: pendingPoints };
-        firstPendingAt = performance.now();
+        firstPendingAt = now;
+        lullSince = lull ? now : Number.POSITIVE_INFINITY;
       }
       running = pass(maxId)
         .then(
