@@ -53,8 +53,8 @@ export function startMetricCompactor(db: SqlDriver, options: MetricCompactorOpti
   const logOptions = { ...transactionDefaults, ...(options.metricLog ?? scheduleDefaults) };
   const maxPendingPoints = logOptions.maxPendingPoints ?? metricLogDefaults.maxPendingPoints;
   const data: MetricCompactorData = { filename: options.filename, priority: options.priority.buffer, options: logOptions };
-  // The thread starts with the first metrics logged: a server that never logs any (a gateway, say)
-  // neither waits for it nor keeps its memory (about 20 MB resident).
+  // The thread starts with the first run created (prepare) or metrics logged: a server that tracks
+  // no runs (a gateway, say) neither waits for it nor keeps its memory (about 20 MB resident).
   let worker: Worker | undefined;
   // Committed appends and their points compacted by the thread: the backlog is the difference
   // (the caller drained what a stopped process left before starting the thread).

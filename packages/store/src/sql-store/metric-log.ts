@@ -218,8 +218,8 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
     return next;
   };
 
-  /** When the next background pass is due (performance.now()): now once eager or draining. */
   const draining = (): boolean => drain !== undefined && compactedPoints - drain.from < drain.target;
+  /** When the next background pass is due (performance.now()): now once eager or draining; `lull` when a lull sets it. */
   const dueAt = (now: number): { due: number; lull: boolean } => {
     if (quietMs === undefined) return { due: pendingPoints >= eagerPoints ? now : now + delayMs, lull: false };
     if (draining() || pendingPoints >= eagerPoints) return { due: Math.max(now, notBefore), lull: false };
