@@ -70,6 +70,17 @@ export function beforeLogDelete(plain: SqlDriver, hook: () => void | Promise<voi
   };
 }
 
+/** The same driver, calling `hook` before each transaction it runs. */
+export function onTransaction(plain: SqlDriver, hook: () => void): SqlDriver {
+  return {
+    ...plain,
+    transaction: (work) => {
+      hook();
+      return plain.transaction(work);
+    },
+  };
+}
+
 export async function rollupCount(driver: SqlDriver, key: string, level: number): Promise<number> {
   const rows = await driver.all('SELECT COALESCE(SUM(point_count), 0) AS points FROM metric_rollups WHERE key = ? AND level = ?', [key, level]);
   return Number(rows[0]?.points);

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteDriver } from '../drivers/sqlite-driver.ts';
-import type { SqlDriver } from '../drivers/sql-driver.ts';
 import { createSqlStore } from './create-sql-store.ts';
-import { beforeLogDelete, logMetrics, metric, newFile, pendingPoints, removeFiles, seedRun } from './metric-log-fixture.ts';
+import { beforeLogDelete, logMetrics, onTransaction, metric, newFile, pendingPoints, removeFiles, seedRun } from './metric-log-fixture.ts';
 import type { MetricLogOptions } from './metric-log.ts';
 
 afterAll(removeFiles);
@@ -14,13 +13,9 @@ async function counted(metricLog: MetricLogOptions) {
   const deletes = beforeLogDelete(plain, () => {
     counts.passes += 1;
   });
-  const driver: SqlDriver = {
-    ...deletes,
-    transaction: (work) => {
-      counts.transactions += 1;
-      return plain.transaction(work);
-    },
-  };
+  const driver = onTransaction(deletes, () => {
+    counts.transactions += 1;
+  });
   const store = await createSqlStore(driver, { metricLog });
   const seeded = await seedRun(store, 'q');
   const log = (batch: number, points = 10) => logMetrics({ store, driver: plain, ...seeded }, Array.from({ length: points }, (_unused, offset) => metric('loss', offset, batch * points + offset)));

@@ -1,8 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteDriver } from '../drivers/sqlite-driver.ts';
-import type { SqlDriver } from '../drivers/sql-driver.ts';
 import { createSqlStore } from './create-sql-store.ts';
-import { beforeLogDelete, type Fixture, fixture, logMetrics, metric, newFile, open, pendingPoints, removeFiles, rollupCount, seedRun, waiting } from './metric-log-fixture.ts';
+import { beforeLogDelete, type Fixture, fixture, logMetrics, metric, newFile, onTransaction, open, pendingPoints, removeFiles, rollupCount, seedRun, waiting } from './metric-log-fixture.ts';
 
 afterAll(removeFiles);
 
@@ -108,13 +107,9 @@ describe('metric write log (SQLite)', () => {
     for (const keyGroupPoints of [undefined, 4]) {
       const plain = createSqliteDriver({ filename: newFile() });
       let transactions = 0;
-      const driver: SqlDriver = {
-        ...plain,
-        transaction: (work) => {
-          transactions += 1;
-          return plain.transaction(work);
-        },
-      };
+      const driver = onTransaction(plain, () => {
+        transactions += 1;
+      });
       const store = await createSqlStore(driver, { metricLog: { ...waiting, ...(keyGroupPoints === undefined ? {} : { keyGroupPoints }) } });
       const f: Fixture = { store, driver, ...(await seedRun(store, 'k')) };
       try {
