@@ -18,13 +18,16 @@ describe('writer priority between connections of one SQLite file', () => {
     const priority = writerPriority();
     const other = writerPriority(priority.buffer);
     priority.yieldTo(10_000);
+    expect(other.isWaiting()).toBe(false);
     priority.waiting();
     expect(raised(other.buffer)).toBe(true);
+    expect(other.isWaiting()).toBe(true);
     const started = Date.now();
     other.yieldTo(20);
     expect(Date.now() - started).toBeGreaterThanOrEqual(15);
     priority.served();
     expect(raised(other.buffer)).toBe(false);
+    expect(other.isWaiting()).toBe(false);
     // Would block for 10 s (and time the test out) if it still waited.
     other.yieldTo(10_000);
   });

@@ -14,6 +14,8 @@ export interface WriterPriority {
   served(): void;
   /** For a background writer, before a transaction: returns once no foreground writer waits, or after `maxWaitMs`. Blocks the calling thread. */
   yieldTo(maxWaitMs: number): void;
+  /** For a background writer, inside a transaction: a foreground writer waits for the lock now. */
+  isWaiting(): boolean;
 }
 
 export function writerPriority(buffer: SharedArrayBuffer = new SharedArrayBuffer(4)): WriterPriority {
@@ -28,5 +30,6 @@ export function writerPriority(buffer: SharedArrayBuffer = new SharedArrayBuffer
       const deadline = Date.now() + maxWaitMs;
       for (let left = maxWaitMs; Atomics.load(flag, 0) === 1 && left > 0; left = deadline - Date.now()) Atomics.wait(flag, 0, 1, left);
     },
+    isWaiting: () => Atomics.load(flag, 0) === 1,
   };
 }

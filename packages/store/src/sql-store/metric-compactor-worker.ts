@@ -19,6 +19,7 @@ const maxPendingPoints = data.options.maxPendingPoints ?? metricLogDefaults.maxP
 const driver = createSqliteDriver({ filename: data.filename, checkpointWal: false, cacheMb: 16, tempStoreInMemory: true });
 const log = createMetricLog(driver, data.options, {
   beforeTransaction: () => priority.yieldTo(maxYieldMs),
+  contended: () => priority.isWaiting(),
   onCompacted: (points) => reply({ type: 'compacted', points }),
 });
 

@@ -1,8 +1,8 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteDriver } from '../drivers/sqlite-driver.ts';
 import { createSqlStore } from './create-sql-store.ts';
-import { beforeLogDelete, logMetrics, onTransaction, metric, newFile, pendingPoints, removeFiles, seedRun } from './metric-log-fixture.ts';
-import type { MetricLogOptions } from './metric-log.ts';
+import { beforeLogDelete, logMetrics, onTransaction, metric, newFile, pendingPoints, removeFiles, seedRun, waiting } from './metric-log-fixture.ts';
+import { createMetricLog, type MetricLogOptions } from './metric-log.ts';
 
 afterAll(removeFiles);
 
@@ -83,6 +83,43 @@ describe('metric log: compaction after a burst (quietMs)', () => {
     } finally {
       await busy.store.close();
       await lull.store.close();
+    }
+  });
+
+  it('commits a lull\'s transaction after the group it is writing when a foreground writer waits, and goes on in another', async () => {
+    // Keys a, b, c and d, 10 points each: with groups of at most 10 points, a lull writes [a] [b] [c] [d].
+    const points = ['a', 'b', 'c', 'd'].flatMap((key) => Array.from({ length: 10 }, (_unused, step) => metric(key, step, step)));
+    // The store logs without compacting; a second log on the same file compacts what it finds, with hooks.
+    const f = await counted(waiting);
+    try {
+      await logMetrics({ store: f.store, driver: f.plain, ...f.seeded }, points);
+      const calls: string[] = [];
+      let transactions = 0;
+      const driver = onTransaction(f.plain, () => {
+        transactions += 1;
+      });
+      // The foreground writer waits once: when asked after the second group.
+      let asked = 0;
+      const log = createMetricLog(driver, { quietMs: 20, delayMs: 60_000, eagerPoints: Number.MAX_SAFE_INTEGER, keyGroupPoints: 10 }, {
+        beforeTransaction: () => calls.push('yield'),
+        contended: () => {
+          asked += 1;
+          calls.push(`asked ${asked}`);
+          return asked === 2;
+        },
+      });
+      log.appended(points.length);
+      await expect.poll(() => pendingPoints(f.plain), { timeout: 5_000 }).toBe(0);
+      await log.close();
+      // [a] [b] in one transaction, then it yields; [c] [d] in the next one.
+      expect(transactions).toBe(2);
+      expect(calls).toEqual(['yield', 'asked 1', 'asked 2', 'yield', 'asked 3']);
+      for (const key of ['a', 'b', 'c', 'd']) {
+        const history = await f.store.getMetricHistory(f.seeded.projectId, f.seeded.runId, key, { maxResults: 100, pageToken: undefined });
+        expect(history.items.map((point) => point.step)).toEqual(Array.from({ length: 10 }, (_unused, step) => step));
+      }
+    } finally {
+      await f.store.close();
     }
   });
 

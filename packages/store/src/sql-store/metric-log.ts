@@ -33,6 +33,11 @@ export interface MetricLogOptions {
 export interface MetricLogHooks {
   /** Before each compaction transaction (the thread yields the write lock to a waiting event loop). */
   beforeTransaction?: () => void;
+  /**
+   * Inside a compaction transaction that could go on with more of its run's keys: true when a
+   * foreground writer waits for the write lock, so that the transaction commits what it wrote first.
+   */
+  contended?: () => boolean;
   /** After each compaction transaction commits: how many logged points it wrote. */
   onCompacted?: (points: number) => void;
 }
@@ -133,18 +138,26 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
 
   /**
    * Writes the points of one run's log rows (at most about `chunkPoints`): decoded before any
-   * transaction, then in one transaction, or in one per group of keys (`keyGroupPoints`) while
-   * appends may be waiting for the write lock. With quietMs, that is unless a lull started this
-   * drain and no append has come since: then one transaction commits fewer pages than several.
+   * transaction, then in one transaction, or in groups of whole keys (`keyGroupPoints`) while
+   * appends may be waiting for the write lock. With quietMs, a lull that started this drain lets
+   * one transaction go on from group to group (it commits fewer pages than several), until an
+   * append comes or a foreground writer waits for the lock (`contended`): a burst that starts
+   * while a lull's drain writes then waits for one group, not for the whole chunk.
    */
   const compactRun = async (runPk: number, payloads: readonly unknown[]): Promise<void> => {
     const metrics: Metric[] = [];
     for (const payload of payloads) decodeMetricLog(payload, metrics);
-    const inLull = lullSince !== Number.POSITIVE_INFINITY && lastAppendAt < lullSince;
-    const split = keyGroupPoints !== undefined && !inLull;
-    for (const group of split ? groupByKey(metrics, keyGroupPoints) : [metrics]) {
+    const groups = keyGroupPoints === undefined ? [metrics] : groupByKey(metrics, keyGroupPoints);
+    const inLull = (): boolean => lullSince !== Number.POSITIVE_INFINITY && lastAppendAt < lullSince && hooks.contended?.() !== true;
+    let next = 0;
+    while (next < groups.length) {
       hooks.beforeTransaction?.();
-      await db.transaction((tx) => writeMetrics(tx, runPk, group));
+      await db.transaction(async (tx) => {
+        do {
+          await writeMetrics(tx, runPk, groups[next] ?? []);
+          next += 1;
+        } while (next < groups.length && inLull());
+      });
     }
   };
 
