@@ -8,8 +8,9 @@ export interface MetricLogOptions {
   /** Points of one run compacted together: one transaction blocks the event loop about 1 ms per 1,000. */
   chunkPoints?: number;
   /**
-   * When set, a run's chunk is written in several transactions, each of whole keys and at most this
-   * many points (a key with more is one of its own), so that each holds the write lock for less time.
+   * When set, a run's chunk is written in groups of whole keys of at most this many points (a key
+   * with more is one of its own), a transaction each, so that each holds the write lock for less
+   * time; a lull's drain joins them in one transaction until something waits (`compactRun`).
    */
   keyGroupPoints?: number;
   /** How long the first pending batch waits for others before the background compaction. */
