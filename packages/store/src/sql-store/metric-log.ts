@@ -149,7 +149,8 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
     const metrics: Metric[] = [];
     for (const payload of payloads) decodeMetricLog(payload, metrics);
     const groups = keyGroupPoints === undefined ? [metrics] : groupByKey(metrics, keyGroupPoints);
-    const inLull = (): boolean => lullSince !== Number.POSITIVE_INFINITY && lastAppendAt < lullSince && hooks.contended?.() !== true;
+    // Still a lull, and nothing waits for the lock: the open transaction takes the next group too.
+    const joinNext = (): boolean => lullSince !== Number.POSITIVE_INFINITY && lastAppendAt < lullSince && hooks.contended?.() !== true;
     let next = 0;
     while (next < groups.length) {
       hooks.beforeTransaction?.();
@@ -157,7 +158,7 @@ export function createMetricLog(db: SqlDriver, options: MetricLogOptions = {}, h
         do {
           await writeMetrics(tx, runPk, groups[next] ?? []);
           next += 1;
-        } while (next < groups.length && inLull());
+        } while (next < groups.length && joinNext());
       });
     }
   };
